@@ -1,0 +1,90 @@
+/*
+ * cli.h - what the `keel` command's files share: the command table, the
+ * parsed global options, exit codes and output helpers.
+ *
+ * The CLI is thin: it parses arguments, calls libkeel, and presents results.
+ */
+#ifndef KEEL_CLI_H
+#define KEEL_CLI_H
+
+#include <keel/config.h>
+#include <keel/keel.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes: a contract with users' scripts (docs/cli.md). Never renumber. */
+enum {
+    KEEL_EXIT_OK = 0,
+    KEEL_EXIT_FAILED = 1,      /* a step or function failed at run time */
+    KEEL_EXIT_USAGE = 2,       /* usage error or invalid input */
+    KEEL_EXIT_DENIED = 3,      /* denied by policy */
+    KEEL_EXIT_APPROVAL = 4,    /* stopped waiting for approval */
+    KEEL_EXIT_UNAVAILABLE = 5, /* LLM or directory unreachable or failing */
+    KEEL_EXIT_AUTH = 6         /* authentication failed */
+};
+
+#define CLI_MAX_DIRS 32
+#define CLI_MAX_POSITIONAL 256
+
+typedef struct cli_ctx {
+    /* global options */
+    const char *config_path;
+    const char *plugin_dirs[CLI_MAX_DIRS];
+    size_t n_plugin_dirs;
+    bool json;
+    bool help;
+    bool quiet_loader; /* do not warn about refused plugins */
+    /* command options */
+    const char *args_json; /* invoke --args */
+    /* positional arguments after the command words */
+    char *pos[CLI_MAX_POSITIONAL];
+    size_t n_pos;
+    /* opened on demand */
+    keel_config *config;
+    keel_kernel *kernel;
+} cli_ctx;
+
+typedef int (*cli_run_fn)(cli_ctx *ctx);
+
+typedef struct cli_command {
+    const char *name;    /* "plugins list" */
+    const char *usage;   /* "keel plugins list [--json]" */
+    const char *summary; /* one line */
+    const char *help;    /* more lines, or NULL */
+    unsigned options;    /* CLI_OPT_* this command takes besides globals */
+    cli_run_fn run;
+} cli_command;
+
+#define CLI_OPT_ARGS 0x01u /* --args JSON */
+
+extern const cli_command cli_commands[];
+extern const size_t cli_n_commands;
+
+/* Command entry points (cmd_*.c). */
+int cmd_version(cli_ctx *ctx);
+int cmd_help(cli_ctx *ctx);
+int cmd_plugins_list(cli_ctx *ctx);
+int cmd_plugins_describe(cli_ctx *ctx);
+int cmd_plugins_catalog(cli_ctx *ctx);
+int cmd_invoke(cli_ctx *ctx);
+int cmd_config_check(cli_ctx *ctx);
+int cmd_config_show(cli_ctx *ctx);
+
+/* Loads the configuration (once) and fills the plugin directories. */
+int cli_open_config(cli_ctx *ctx);
+/* Opens the kernel and loads every plugin directory (once). */
+int cli_open_kernel(cli_ctx *ctx);
+void cli_close(cli_ctx *ctx);
+
+/* Prints "keel: error: MSG" to stderr and returns the exit code for rc. */
+int cli_fail(int rc, const keel_error *err);
+int cli_usage_error(const char *fmt, ...) KEEL_PRINTF(1, 2);
+void cli_warn(const char *fmt, ...) KEEL_PRINTF(1, 2);
+int cli_exit_code(int rc);
+void cli_print_usage(FILE *out, const cli_command *cmd);
+
+/* Prints JSON text (pretty when asked) and a newline to stdout. */
+void cli_print_json_value(const keel_value *v, bool pretty);
+
+#endif

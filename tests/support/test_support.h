@@ -1,0 +1,36 @@
+/*
+ * test_support.h - shared helpers for keel's cmocka tests.
+ */
+#ifndef KEEL_TEST_SUPPORT_H
+#define KEEL_TEST_SUPPORT_H
+
+#include <keel/keel.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka must come after the headers above */
+#include <cmocka.h>
+
+/* $KEEL_BUILD_DIR (set by ctest); fails the test when missing. */
+const char *ts_build_dir(void);
+const char *ts_source_dir(void);
+/* The built plugin NAME: <build>/lib/keel/plugins/NAME.so, or, for test
+ * fixtures, <build>/tests/plugins/NAME.so. Static buffer per call site. */
+void ts_plugin_path(char *buf, size_t cap, const char *name);
+void ts_fixture_path(char *buf, size_t cap, const char *name);
+
+/* A kernel with the shipped plugins named (NULL-terminated) loaded; fails
+ * the test if any refuses. */
+keel_kernel *ts_kernel_with(const char *const *plugins);
+
+/* Parses JSON (fails the test on error). */
+keel_value *ts_json(const char *text);
+/* Invokes name with args given as JSON; returns the rc, result in *out. */
+int ts_invoke(keel_value **out, keel_kernel *k, const char *name,
+              const char *args_json, keel_error *err);
+/* Asserts v serialises to exactly json (compact). */
+void ts_assert_json(const keel_value *v, const char *json);
+
+#endif
