@@ -93,7 +93,7 @@ size_t keel_registry_suggest(const keel_kernel *k, const char *qname,
     size_t dist[8], n = 0;
     if (max > 8)
         max = 8;
-    size_t limit = strlen(qname) / 3 + 2; /* roughly: a typo or two */
+    size_t limit = strlen(qname) / 5 + 1; /* roughly: a typo or two */
     for (size_t i = 0; i < k->n_index; i++) {
         const char *name = k->index[i]->qname;
         size_t d = distance(qname, name);

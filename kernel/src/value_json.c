@@ -175,13 +175,19 @@ int keel_value_from_json(keel_value **out, const char *text, size_t len,
     size_t line, col;
     if (!root) {
         size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+        while (off < len && strchr(" \t\r\n", text[off]) && text[off])
+            off++;
         if (off >= len)
             return keel_error_set(err, KEEL_EINVAL,
                                   "invalid JSON: unexpected end of input");
         locate(text, off, &line, &col);
+        size_t near = 0; /* up to 12 bytes of context, on one line */
+        while (near < 12 && off + near < len && text[off + near] != '\n' &&
+               text[off + near] != '\r' && text[off + near] != '\0')
+            near++;
         return keel_error_set(err, KEEL_EINVAL,
-                              "%zu:%zu: invalid JSON near '%.12s'", line,
-                              col, text + off);
+                              "%zu:%zu: invalid JSON near '%.*s'", line, col,
+                              (int)near, text + off);
     }
     size_t off = (size_t)(end - text);
     while (off < len && strchr(" \t\r\n", text[off]) && text[off])

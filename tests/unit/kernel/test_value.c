@@ -1,0 +1,135 @@
+/*
+ * test_value.c - typed values: construction, containers, equality, and
+ * label propagation through every operation.
+ */
+#include "test_support.h"
+
+#include <string.h>
+
+static keel_value *labelled_string(const char *s, const char *label)
+{
+    keel_value *v = keel_value_cstring(s);
+    keel_labels *l = keel_labels_new(label);
+    assert_int_equal(keel_value_add_labels(&v, l), 0);
+    keel_labels_unref(l);
+    return v;
+}
+
+static void test_value__scalars_keep_type_and_never_coerce(void **s)
+{
+    (void)s;
+    keel_value *i = keel_value_int(INT64_MIN);
+    keel_value *f = keel_value_float(2.5);
+    keel_value *str = keel_value_string("a\0b", 3);
+    assert_int_equal(keel_value_type(i), KEEL_TYPE_INT);
+    assert_true(keel_value_get_int(i) == INT64_MIN);
+    assert_true(keel_value_get_float(i) == 0.0); /* not coerced */
+    assert_null(keel_value_get_string(f, NULL));
+    size_t len;
+    assert_memory_equal(keel_value_get_string(str, &len), "a\0b", 3);
+    assert_int_equal(len, 3);
+    assert_string_equal(keel_type_name(KEEL_TYPE_OBJECT), "object");
+    assert_int_equal(keel_type_from_name("float"), KEEL_TYPE_FLOAT);
+    assert_int_equal(keel_type_from_name("double"), -1);
+    keel_value_unref(i);
+    keel_value_unref(f);
+    keel_value_unref(str);
+}
+
+static void test_value__containers_absorb_item_labels(void **s)
+{
+    (void)s;
+    keel_value *list = keel_value_list();
+    keel_value *web = labelled_string("x", "web.get");
+    keel_value *usr = labelled_string("y", "user");
+    assert_int_equal(keel_value_list_append(list, web), 0);
+    assert_int_equal(keel_value_list_append_take(list, keel_value_int(1)), 0);
+    keel_value *obj = keel_value_object();
+    assert_int_equal(keel_value_object_set(obj, "a", list), 0);
+    assert_int_equal(keel_value_object_set(obj, "b", usr), 0);
+    assert_int_equal(keel_labels_count(keel_value_labels(list)), 1);
+    assert_true(keel_labels_contains(keel_value_labels(obj), "web.get"));
+    assert_true(keel_labels_contains(keel_value_labels(obj), "user"));
+    /* the untouched int item carries no label of its own */
+    assert_null(keel_value_labels(keel_value_list_at(list, 1)));
+    keel_value_unref(web);
+    keel_value_unref(usr);
+    keel_value_unref(list);
+    keel_value_unref(obj);
+}
+
+static void test_value__object_set_replaces_and_keeps_order(void **s)
+{
+    (void)s;
+    keel_value *o = ts_json("{\"b\":1,\"a\":2}");
+    assert_int_equal(keel_value_object_set_take(o, "b", keel_value_int(3)), 0);
+    ts_assert_json(o, "{\"b\":3,\"a\":2}");
+    assert_null(keel_value_object_get(o, "c"));
+    assert_int_equal(keel_value_object_set_take(o, "c", NULL), KEEL_ETYPE);
+    keel_value_unref(o);
+}
+
+static void test_value__add_labels_copies_shared_nodes(void **s)
+{
+    (void)s;
+    keel_value *shared = ts_json("{\"x\":[1,2]}");
+    keel_value *mine = keel_value_ref(shared); /* two owners now */
+    keel_labels *l = keel_labels_new("http.get");
+    assert_int_equal(keel_value_add_labels(&mine, l), 0);
+    assert_ptr_not_equal(mine, shared);
+    /* the other owner's value is untouched, deep down too */
+    assert_null(keel_value_labels(shared));
+    assert_null(keel_value_labels(keel_value_object_get(shared, "x")));
+    const keel_value *x = keel_value_object_get(mine, "x");
+    assert_true(keel_labels_contains(keel_value_labels(x), "http.get"));
+    assert_true(keel_labels_contains(
+        keel_value_labels(keel_value_list_at(x, 0)), "http.get"));
+    assert_true(keel_value_equal(mine, shared)); /* labels not compared */
+    keel_labels_unref(l);
+    keel_value_unref(mine);
+    keel_value_unref(shared);
+}
+
+static void test_value__add_labels_in_place_when_unshared(void **s)
+{
+    (void)s;
+    keel_value *v = ts_json("[\"a\"]");
+    keel_value *before = v;
+    keel_labels *l = keel_labels_new("user");
+    assert_int_equal(keel_value_add_labels(&v, l), 0);
+    assert_ptr_equal(v, before);
+    assert_true(keel_labels_contains(keel_value_labels(v), "user"));
+    keel_labels_unref(l);
+    keel_value_unref(v);
+}
+
+static void test_value__equality_is_structural(void **s)
+{
+    (void)s;
+    keel_value *a = ts_json("{\"k\":[1,2.5,\"s\",null,true],\"j\":{}}");
+    keel_value *b = ts_json("{\"j\":{},\"k\":[1,2.5,\"s\",null,true]}");
+    keel_value *c = ts_json("{\"j\":{},\"k\":[1,2.5,\"s\",null,false]}");
+    keel_value *i = ts_json("1");
+    keel_value *f = ts_json("1.0");
+    assert_true(keel_value_equal(a, b));
+    assert_false(keel_value_equal(a, c));
+    assert_false(keel_value_equal(i, f)); /* int and float differ */
+    keel_value_unref(a);
+    keel_value_unref(b);
+    keel_value_unref(c);
+    keel_value_unref(i);
+    keel_value_unref(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_value__scalars_keep_type_and_never_coerce),
+        cmocka_unit_test(test_value__containers_absorb_item_labels),
+        cmocka_unit_test(test_value__object_set_replaces_and_keeps_order),
+        cmocka_unit_test(test_value__add_labels_copies_shared_nodes),
+        cmocka_unit_test(test_value__add_labels_in_place_when_unshared),
+        cmocka_unit_test(test_value__equality_is_structural),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
