@@ -116,7 +116,8 @@ static int build_args(keel_value **out, cli_ctx *ctx, const keel_fn_info *f,
         keel_value *v = NULL;
         rc = convert(&v, p ? p->type : KEEL_TYPE_STRING, eq + 1, err);
         if (rc)
-            keel_error_prefix(err, "argument '%s'", ctx->pos[i]);
+            keel_error_prefix(err, "%s: argument '%s'", f->qualified_name,
+                              ctx->pos[i]);
         else if ((rc = keel_value_object_set_take(args, ctx->pos[i], v)))
             keel_error_set(err, rc, "out of memory");
         *eq = '=';

@@ -58,10 +58,13 @@ static int list_json(const keel_kernel *k)
     return rc ? cli_usage_error("out of memory") : KEEL_EXIT_OK;
 }
 
+/* Loaded plugins by name; refused ones by file, which is load order. */
 static int by_name(const void *a, const void *b)
 {
     const keel_plugin_info *x = a, *y = b;
-    return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+    if (x->loaded && y->loaded)
+        return strcmp(x->name, y->name);
+    return strcmp(x->path, y->path);
 }
 
 static void list_text(const keel_kernel *k)

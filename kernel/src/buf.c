@@ -109,7 +109,7 @@ int keel_buf_finish(keel_buf *b, char **out)
 {
     if (!b->failed && !b->data)
         reserve(b, 0);
-    if (b->failed) {
+    if (b->failed || !b->data) {
         keel_buf_free(b);
         *out = NULL;
         return KEEL_ENOMEM;

@@ -20,7 +20,7 @@ int keel_tool_name(char *buf, size_t cap, const char *qualified_name)
     if (n + 1 > cap)
         return KEEL_ERANGE;
     for (size_t i = 0; i <= n; i++)
-        buf[i] = qualified_name[i] == '.' ? '-' : qualified_name[i];
+        buf[i] = (char)(qualified_name[i] == '.' ? '-' : qualified_name[i]);
     return 0;
 }
 
@@ -33,7 +33,7 @@ int keel_tool_name_parse(char *buf, size_t cap, const char *tool_name)
     if (n + 1 > cap)
         return KEEL_ERANGE;
     for (size_t i = 0; i <= n; i++)
-        buf[i] = tool_name[i] == '-' ? '.' : tool_name[i];
+        buf[i] = (char)(tool_name[i] == '-' ? '.' : tool_name[i]);
     return 0;
 }
 

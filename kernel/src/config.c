@@ -200,16 +200,15 @@ static int refuse_secrets(const keel_value *v, keel_buf *path, keel_error *err)
 
 /* ---- loading ---- */
 
-static int config_new(keel_config **out, const char *file, keel_error *err)
+static keel_config *config_new(const char *file)
 {
     keel_config *c = keel_calloc(1, sizeof(*c));
     if (!c || !(c->settings = keel_value_object()) ||
         (file && !(c->file = keel_strdup(file)))) {
         keel_config_free(c);
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+        return NULL;
     }
-    *out = c;
-    return 0;
+    return c;
 }
 
 static int check_root(keel_config *c, const keel_value *root, keel_error *err)
@@ -240,11 +239,10 @@ int keel_config_parse(keel_config **out, const char *path, const char *text,
                       size_t len, keel_error *err)
 {
     *out = NULL;
-    keel_config *c = NULL;
-    int rc = config_new(&c, path, err);
-    if (rc)
-        return rc;
-    rc = keel_value_from_json(&c->root, text, len, err);
+    keel_config *c = config_new(path);
+    if (!c)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    int rc = keel_value_from_json(&c->root, text, len, err);
     if (rc == 0)
         rc = check_root(c, c->root, err);
     if (rc) {
@@ -316,8 +314,10 @@ int keel_config_load(keel_config **out, const char *explicit_path,
     *out = NULL;
     char path[4096];
     find_file(path, sizeof(path), explicit_path);
-    if (!path[0])
-        return config_new(out, NULL, err);
+    if (!path[0]) {
+        *out = config_new(NULL);
+        return *out ? 0 : keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    }
     char *text = NULL;
     size_t len = 0;
     int rc = read_file(&text, &len, path, err);

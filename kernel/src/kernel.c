@@ -256,7 +256,7 @@ int keel_kernel_load_dir(keel_kernel *k, const char *dir, keel_error *err)
         n++;
     }
     closedir(d);
-    if (rc == 0)
+    if (rc == 0 && n > 1)
         qsort(names, n, sizeof(*names), by_name);
     int refused = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {

@@ -98,7 +98,7 @@ static int convert(keel_value **out, conv *cv, const cJSON *j);
 static int convert_children(keel_value *c, conv *cv, const cJSON *j)
 {
     for (const cJSON *ch = j->child; ch; ch = ch->next) {
-        keel_value *item;
+        keel_value *item = NULL;
         int rc = convert(&item, cv, ch);
         if (rc)
             return rc;

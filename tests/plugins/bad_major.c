@@ -7,4 +7,4 @@ static const keel_plugin plugin = {
     "bad_major", "1.0", "Wrong major.", NULL, 0, NULL, NULL,
 };
 
-KEEL_PLUGIN_EXPORT(plugin)
+KEEL_PLUGIN_EXPORT(plugin);

@@ -21,4 +21,4 @@ static const keel_plugin plugin = {
     functions, KEEL_COUNTOF(functions), NULL, NULL,
 };
 
-KEEL_PLUGIN_EXPORT(plugin)
+KEEL_PLUGIN_EXPORT(plugin);

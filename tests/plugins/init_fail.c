@@ -24,4 +24,4 @@ static const keel_plugin plugin = {
     functions, KEEL_COUNTOF(functions), init, NULL,
 };
 
-KEEL_PLUGIN_EXPORT(plugin)
+KEEL_PLUGIN_EXPORT(plugin);

@@ -7,4 +7,4 @@ static const keel_plugin plugin = {
     "newer_minor", "1.0", "Newer minor.", NULL, 0, NULL, NULL,
 };
 
-KEEL_PLUGIN_EXPORT(plugin)
+KEEL_PLUGIN_EXPORT(plugin);

@@ -2,7 +2,7 @@
  * keel/plugin.h - the one header a keel plugin includes.
  *
  * A plugin is a shared object that links against nothing of keel. It exports
- * exactly one symbol, keel_plugin_entry, declared with KEEL_PLUGIN_EXPORT().
+ * exactly one symbol, keel_plugin_entry, declared with KEEL_PLUGIN_EXPORT(d);
  * The host calls it with its API table and gets back a constant descriptor:
  * the ABI stamp, the plugin's name, version and description, and a static
  * table of typed functions.
@@ -105,7 +105,14 @@ typedef enum keel_type {
 #define KEEL_SINK_QUERY "query"
 #define KEEL_SINK_TEXT "text"
 
-/* Opaque handles. */
+/* keel_type travels inside descriptors, so its size is part of the ABI: a
+ * plugin built with -fshort-enums (or any compiler that narrows enums)
+ * fails to compile here instead of loading with a shifted layout. */
+typedef char keel_type_must_be_int_sized[sizeof(keel_type) == sizeof(int) ? 1 : -1];
+
+/* Opaque handles. A NULL handle reads as null: getters given NULL return
+ * KEEL_ETYPE, NULL or 0, which lets calls nest, e.g.
+ * api->get_string(api->object_get(args, "x"), NULL). */
 typedef struct keel_value keel_value; /* a typed value with provenance */
 typedef struct keel_call keel_call;   /* one call (or one init) in progress */
 
@@ -272,8 +279,11 @@ typedef struct keel_host_api {
 
 typedef const keel_plugin *(*keel_plugin_entry_fn)(const keel_host_api *api);
 
-/* Declares the plugin's one exported entry point. It has no side effects:
- * it returns the address of the plugin's static descriptor. */
+/* Declares the plugin's one exported entry point, used at file scope and
+ * ended with a semicolon like a declaration: KEEL_PLUGIN_EXPORT(plugin);
+ * The entry has no side effects: it returns the address of the plugin's
+ * static descriptor. (The macro ends with a struct declaration so that
+ * the user's semicolon completes it under -pedantic.) */
 #define KEEL_PLUGIN_EXPORT(descriptor)                                      \
     KEEL_EXPORT_SYM const keel_plugin *keel_plugin_entry(                   \
         const keel_host_api *api);                                          \
@@ -282,7 +292,8 @@ typedef const keel_plugin *(*keel_plugin_entry_fn)(const keel_host_api *api);
     {                                                                       \
         (void)api;                                                          \
         return &(descriptor);                                               \
-    }
+    }                                                                       \
+    struct keel_plugin_export_end
 
 #define KEEL_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -110,7 +110,7 @@ static void test_loader__duplicate_plugin_name_refused(void **s)
     keel_error err = {0};
     assert_int_equal(load_fixture(&k, "good", &err), 0);
     char path[1024], real[1024], want[2200];
-    ts_fixture_path(path, sizeof(path), "dup_plugin");
+    ts_fixture_path(path, sizeof(path), "twin");
     assert_int_equal(keel_kernel_load_file(k, path, &err), KEEL_EEXISTS);
     ts_fixture_path(path, sizeof(path), "good");
     assert_non_null(realpath(path, real));
@@ -292,9 +292,9 @@ static void test_loader__directory_keeps_going_past_bad_plugins(void **s)
     keel_error err = {0};
     assert_int_equal(keel_kernel_open(&k, &err), 0);
     int refused = keel_kernel_load_dir(k, dir, &err);
-    /* Name order decides: dup_plugin claims "fixture" before good.so,
-     * which is then refused; the other seven are refused for their own
-     * reasons. Nothing stops the loop. */
+    /* Name order decides: good.so claims "fixture" before twin.so, which
+     * is then refused; the other seven are refused for their own reasons.
+     * Nothing stops the loop. */
     assert_int_equal(refused, 8);
     size_t loaded = 0;
     for (size_t i = 0; i < keel_kernel_plugin_count(k); i++) {
@@ -302,12 +302,12 @@ static void test_loader__directory_keeps_going_past_bad_plugins(void **s)
         keel_kernel_plugin_at(&info, k, i);
         loaded += info.loaded;
         assert_true(info.loaded || info.error != NULL);
-        if (strstr(info.path, "/good.so"))
+        if (strstr(info.path, "/twin.so"))
             assert_non_null(strstr(info.error, "plugin name 'fixture' is "
                                                "already taken by"));
     }
     assert_int_equal(loaded, 1);
-    assert_non_null(keel_kernel_lookup(k, "fixture.other"));
+    assert_non_null(keel_kernel_lookup(k, "fixture.fetch"));
     keel_kernel_free(k);
 }
 

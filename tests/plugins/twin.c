@@ -1,4 +1,4 @@
-/* dup_plugin.c - a second plugin that claims the name "fixture". */
+/* twin.c - a second plugin that claims the name "fixture". */
 #include <keel/plugin.h>
 
 static int nop(const keel_host_api *api, keel_call *call,
@@ -17,4 +17,4 @@ static const keel_plugin plugin = {
     functions, KEEL_COUNTOF(functions), NULL, NULL,
 };
 
-KEEL_PLUGIN_EXPORT(plugin)
+KEEL_PLUGIN_EXPORT(plugin);

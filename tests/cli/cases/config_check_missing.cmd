@@ -1,0 +1,1 @@
+config check --config /nonexistent/keel.json

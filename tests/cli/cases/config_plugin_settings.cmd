@@ -1,0 +1,1 @@
+invoke fixture.greet name=ada --config @SRC@/tests/cli/fixture_config.json --plugins @BUILD@/tests/plugins

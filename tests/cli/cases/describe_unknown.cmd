@@ -1,0 +1,1 @@
+plugins describe math.ad

@@ -1,0 +1,1 @@
+invoke fixture.echo text=hi

@@ -1,0 +1,1 @@
+invoke math.add --args '[1]'

@@ -1,0 +1,1 @@
+invoke text.format --args '{"template": "Hi {name}", "fields": {"name": "jdoe"}}'

@@ -1,0 +1,1 @@
+invoke math.add --args '{"a": 1, "b": 2}' b=10

@@ -1,0 +1,1 @@
+invoke math.div a=1 b=0

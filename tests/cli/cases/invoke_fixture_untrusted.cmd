@@ -1,0 +1,1 @@
+invoke fixture.fetch count=2 --json --plugins @BUILD@/tests/plugins

@@ -1,0 +1,1 @@
+invoke math.add a=1

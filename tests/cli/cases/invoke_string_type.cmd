@@ -1,0 +1,1 @@
+invoke text.upper text=42

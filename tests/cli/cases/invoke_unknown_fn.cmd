@@ -1,0 +1,1 @@
+invoke math.ad a=1 b=2

@@ -1,0 +1,1 @@
+plugins list --plugins @BUILD@/tests/plugins
