@@ -40,13 +40,21 @@ int cli_fail(int rc, const keel_error *err)
     return cli_exit_code(rc);
 }
 
+static void say(const char *kind, const char *fmt, va_list ap)
+    KEEL_PRINTF(2, 0);
+
+static void say(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "keel: %s: ", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("keel: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say("error", fmt, ap);
     va_end(ap);
     return KEEL_EXIT_USAGE;
 }
@@ -55,9 +63,7 @@ void cli_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("keel: warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say("warning", fmt, ap);
     va_end(ap);
 }
 

@@ -38,19 +38,31 @@ void keel_call_end(keel_call *c)
     c->n_vals = c->n_blocks = 0;
 }
 
+/* Records the call's error; with keep_first, an earlier one wins (the
+ * host's own failures must not hide what the plugin said first). */
+static int call_error_v(keel_call *c, bool keep_first, int code,
+                        const char *fmt, va_list ap) KEEL_PRINTF(4, 0);
+
+static int call_error_v(keel_call *c, bool keep_first, int code,
+                        const char *fmt, va_list ap)
+{
+    if (!c || !c->err || (keep_first && c->error_set))
+        return code;
+    c->err->code = code;
+    vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+    c->error_set = true;
+    return code;
+}
+
 static int call_fail(keel_call *c, int code, const char *fmt, ...)
     KEEL_PRINTF(3, 4);
 
 static int call_fail(keel_call *c, int code, const char *fmt, ...)
 {
-    if (!c->error_set && c->err) {
-        va_list ap;
-        va_start(ap, fmt);
-        c->err->code = code;
-        vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
-        va_end(ap);
-        c->error_set = true;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    call_error_v(c, true, code, fmt, ap);
+    va_end(ap);
     return code;
 }
 
@@ -240,15 +252,16 @@ static const char *api_to_json(keel_call *c, const keel_value *v)
 /* ---- the call ---- */
 
 static int api_set_error(keel_call *c, int code, const char *fmt, ...)
+    KEEL_PRINTF(3, 4);
+static void api_log(keel_call *c, int level, const char *fmt, ...)
+    KEEL_PRINTF(3, 4);
+
+static int api_set_error(keel_call *c, int code, const char *fmt, ...)
 {
-    if (!c || !c->err)
-        return code;
     va_list ap;
     va_start(ap, fmt);
-    c->err->code = code;
-    vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+    call_error_v(c, false, code, fmt, ap);
     va_end(ap);
-    c->error_set = true;
     return code;
 }
 

@@ -44,7 +44,7 @@ static const unsigned known_effects =
     KEEL_EFFECT_READS | KEEL_EFFECT_WRITES | KEEL_EFFECT_NETWORK |
     KEEL_EFFECT_DESTRUCTIVE | KEEL_EFFECT_IDEMPOTENT;
 
-void keel_fn_entry_release(fn_entry *f)
+static void fn_entry_release(fn_entry *f)
 {
     for (size_t i = 0; f->params && i < f->info.n_params; i++) {
         keel_schema_free(f->schemas ? f->schemas[i] : NULL);
@@ -259,12 +259,16 @@ int keel_descriptor_read(plugin_rec *rec, const keel_plugin *desc,
     }
     rec->init = pd.init;
     rec->fini = pd.fini;
-    if (rc) {
-        for (size_t i = 0; i < rec->n_fns; i++)
-            keel_fn_entry_release(&rec->fns[i]);
-        keel_free(rec->fns);
-        rec->fns = NULL;
-        rec->n_fns = 0;
-    }
+    if (rc)
+        keel_descriptor_release(rec);
     return rc;
+}
+
+void keel_descriptor_release(plugin_rec *rec)
+{
+    for (size_t i = 0; i < rec->n_fns; i++)
+        fn_entry_release(&rec->fns[i]);
+    keel_free(rec->fns);
+    rec->fns = NULL;
+    rec->n_fns = 0;
 }

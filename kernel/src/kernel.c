@@ -32,9 +32,7 @@ static void plugin_rec_free(plugin_rec *p)
         return;
     if (p->loaded && p->fini)
         p->fini(p->state);
-    for (size_t i = 0; i < p->n_fns; i++)
-        keel_fn_entry_release(&p->fns[i]);
-    keel_free(p->fns);
+    keel_descriptor_release(p);
     keel_free(p->path);
     keel_free(p->name);
     keel_free(p->version);
@@ -187,11 +185,7 @@ static int load_in(keel_kernel *k, const char *path, const char *root,
             keel_error_prefix(err, "%s", rec->path);
     }
     if (rc) {
-        for (size_t i = 0; i < rec->n_fns; i++)
-            keel_fn_entry_release(&rec->fns[i]);
-        keel_free(rec->fns);
-        rec->fns = NULL;
-        rec->n_fns = 0;
+        keel_descriptor_release(rec);
         rec->error = keel_strdup(err ? err->msg : keel_strerror(rc));
     }
     return rc;

@@ -79,7 +79,8 @@ void keel_call_end(keel_call *c);
  * On failure rec->fns is released. */
 int keel_descriptor_read(plugin_rec *rec, const keel_plugin *desc,
                          keel_error *err);
-void keel_fn_entry_release(fn_entry *f);
+/* Releases what keel_descriptor_read filled in rec (its functions). */
+void keel_descriptor_release(plugin_rec *rec);
 
 /* Path safety (loader_path.c). */
 int keel_path_check(const char *path, const char *root, keel_error *err);
