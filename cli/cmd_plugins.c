@@ -235,16 +235,6 @@ int cmd_plugins_describe(cli_ctx *ctx)
 
 /* ---- catalog ---- */
 
-static void print_signature(const keel_fn_info *f)
-{
-    printf("%s(", f->qualified_name);
-    for (size_t i = 0; i < f->n_params; i++)
-        printf("%s%s%s: %s", i ? ", " : "", f->params[i].name,
-               f->params[i].required ? "" : "?",
-               keel_type_name(f->params[i].type));
-    printf(") -> %s\n    %s\n", keel_type_name(f->returns), f->description);
-}
-
 int cmd_plugins_catalog(cli_ctx *ctx)
 {
     if (ctx->n_pos)
@@ -252,15 +242,14 @@ int cmd_plugins_catalog(cli_ctx *ctx)
     int rc = cli_open_kernel(ctx);
     if (rc)
         return rc;
-    if (!ctx->json) {
-        for (size_t i = 0; i < keel_kernel_function_count(ctx->kernel); i++)
-            print_signature(keel_kernel_function_at(ctx->kernel, i));
-        return KEEL_EXIT_OK;
-    }
-    char *json = NULL;
-    if (keel_catalog_json(&json, ctx->kernel, true) != 0)
+    char *text = NULL;
+    rc = ctx->json ? keel_catalog_json(&text, ctx->kernel, true)
+                   : keel_catalog_text(&text, ctx->kernel);
+    if (rc)
         return cli_usage_error("out of memory");
-    printf("%s\n", json);
-    keel_free(json);
+    fputs(text, stdout);
+    if (ctx->json)
+        fputc('\n', stdout);
+    keel_free(text);
     return KEEL_EXIT_OK;
 }

@@ -121,6 +121,24 @@ static const struct {
     {KEEL_EFFECT_IDEMPOTENT, "idempotent"},
 };
 
+static void put_effects_text(keel_buf *b, const fn_entry *f)
+{
+    bool first = true;
+    for (size_t i = 0; i < sizeof(effect_names) / sizeof(effect_names[0]); i++)
+        if (f->info.effects & effect_names[i].flag) {
+            keel_buf_puts(b, first ? "  [" : ", ");
+            keel_buf_puts(b, effect_names[i].name);
+            first = false;
+        }
+    if (f->info.untrusted_output) {
+        keel_buf_puts(b, first ? "  [" : ", ");
+        keel_buf_puts(b, "untrusted output");
+        first = false;
+    }
+    if (!first)
+        keel_buf_putc(b, ']');
+}
+
 static void put_keel_fields(keel_buf *b, const fn_entry *f)
 {
     keel_buf_putc(b, '{');
@@ -211,6 +229,25 @@ int keel_catalog_function_json(char **out, const keel_fn_info *fn, bool pretty)
     keel_buf_init(&b);
     put_function(&b, entry_of(fn));
     return finish(out, &b, pretty);
+}
+
+int keel_catalog_text(char **out, const keel_kernel *k)
+{
+    keel_buf b;
+    keel_buf_init(&b);
+    for (size_t i = 0; i < k->n_index; i++) {
+        const fn_entry *f = k->index[i];
+        keel_buf_printf(&b, "%s(", f->qname);
+        for (size_t j = 0; j < f->info.n_params; j++)
+            keel_buf_printf(&b, "%s%s%s: %s", j ? ", " : "",
+                            f->params[j].name,
+                            f->params[j].required ? "" : "?",
+                            keel_type_name(f->params[j].type));
+        keel_buf_printf(&b, ") -> %s", keel_type_name(f->info.returns));
+        put_effects_text(&b, f);
+        keel_buf_printf(&b, "\n    %s\n", f->info.description);
+    }
+    return keel_buf_finish(&b, out);
 }
 
 int keel_catalog_json(char **out, const keel_kernel *k, bool pretty)

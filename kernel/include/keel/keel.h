@@ -207,6 +207,11 @@ int keel_tool_name_parse(char *buf, size_t cap, const char *tool_name);
 int keel_catalog_function_json(char **out, const keel_fn_info *fn, bool pretty);
 /* Every function, as a JSON array of the above. */
 int keel_catalog_json(char **out, const keel_kernel *k, bool pretty);
+/* Every function as readable text, two lines each:
+ *   math.round(x: float, digits?: int) -> float  [idempotent]
+ *       Rounds x to ...
+ * (caller frees with keel_free). */
+int keel_catalog_text(char **out, const keel_kernel *k);
 
 #ifdef __cplusplus
 }

@@ -57,6 +57,14 @@ static void test_catalog__function_json_is_an_openai_tool(void **s)
         "fixture-echo");
     keel_value_unref(all);
     keel_free(json);
+    /* the text form, as a prompt or a person reads it */
+    char *text = NULL;
+    assert_int_equal(keel_catalog_text(&text, k), 0);
+    assert_non_null(strstr(text, "fixture.fetch(count: int, scale?: float) -> "
+                                 "list  [reads, network, untrusted output]\n"
+                                 "    Fetch a list from outside.\n"));
+    assert_non_null(strstr(text, "fixture.fail() -> null\n"));
+    keel_free(text);
     keel_kernel_free(k);
 }
 
