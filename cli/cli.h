@@ -24,18 +24,24 @@ enum {
     KEEL_EXIT_AUTH = 6         /* authentication failed */
 };
 
-#define CLI_MAX_DIRS 32
+#define CLI_MAX_LIST 32
 #define CLI_MAX_POSITIONAL 256
 
+/* A repeatable option's values, in the order given. */
+typedef struct cli_list {
+    const char *v[CLI_MAX_LIST];
+    size_t n;
+} cli_list;
+
 typedef struct cli_ctx {
-    /* global options */
+    /* global options (rows in options.c) */
     const char *config_path;
-    const char *plugin_dirs[CLI_MAX_DIRS];
-    size_t n_plugin_dirs;
+    cli_list plugin_dirs;
     bool json;
     bool help;
+    bool version;
     bool quiet_loader; /* do not warn about refused plugins */
-    /* command options */
+    /* command options (rows in options.c) */
     const char *args_json; /* invoke --args */
     /* positional arguments after the command words */
     char *pos[CLI_MAX_POSITIONAL];
@@ -56,10 +62,27 @@ typedef struct cli_command {
     cli_run_fn run;
 } cli_command;
 
+/* Option groups: a command lists the groups it takes besides the global
+ * options. */
+#define CLI_OPT_GLOBAL 0x00u
 #define CLI_OPT_ARGS 0x01u /* --args JSON */
+
+typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
+
+/* One option: where its value goes in cli_ctx (offsetof), and which group
+ * it belongs to. */
+typedef struct cli_option {
+    const char *name; /* "--config" */
+    cli_opt_kind kind;
+    size_t offset;
+    unsigned group;
+    const char *metavar; /* "FILE", or NULL for a flag */
+} cli_option;
 
 extern const cli_command cli_commands[];
 extern const size_t cli_n_commands;
+extern const cli_option cli_options[];
+extern const size_t cli_n_options;
 
 /* Command entry points (cmd_*.c). */
 int cmd_version(cli_ctx *ctx);

@@ -118,11 +118,11 @@ static int add_dir(cli_ctx *ctx, const char *dir, keel_config_source from)
  * since the user typed them; the kernel itself only accepts absolute paths. */
 static int add_flag_dirs(cli_ctx *ctx)
 {
-    for (size_t i = 0; i < ctx->n_plugin_dirs; i++) {
+    for (size_t i = 0; i < ctx->plugin_dirs.n; i++) {
         char real[PATH_MAX];
-        if (!realpath(ctx->plugin_dirs[i], real))
+        if (!realpath(ctx->plugin_dirs.v[i], real))
             return cli_usage_error("--plugins %s: no such directory",
-                                   ctx->plugin_dirs[i]);
+                                   ctx->plugin_dirs.v[i]);
         int rc = add_dir(ctx, real, KEEL_CONFIG_FROM_FLAG);
         if (rc)
             return rc;

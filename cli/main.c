@@ -1,50 +1,14 @@
 /*
  * main.c - `keel`: find the command, parse options, run it.
  *
- * Global options (--config, --plugins, --json, --help) are accepted anywhere
- * on the line; commands are one or two words, matched against the table.
+ * Options are accepted anywhere on the line (rows in options.c); commands are
+ * one or two words, matched against the table in commands.c.
  */
 #include "cli.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char summary_invoke_help[] =
-    "Arguments are converted from text by the parameter's declared type:\n"
-    "n=3 is an int for an int parameter and the string \"3\" for a string\n"
-    "one; list, object and any parameters take JSON. --args takes a JSON\n"
-    "object; KEY=VALUE pairs override its members. The result is printed\n"
-    "as JSON on stdout; with --json, as {\"ok\":..., \"result\":...,\n"
-    "\"labels\":[...]} (or {\"ok\":false,\"error\":...}).";
-
-const cli_command cli_commands[] = {
-    {"help", "keel help [COMMAND]", "Show help for keel or one command.",
-     NULL, 0, cmd_help},
-    {"version", "keel version", "Print keel's version and plugin ABI.", NULL, 0,
-     cmd_version},
-    {"plugins list", "keel plugins list [--json]",
-     "List plugins: name, version, file, function count; refused plugins "
-     "with their reason.", NULL, 0, cmd_plugins_list},
-    {"plugins describe", "keel plugins describe NAME [--json]",
-     "Describe a plugin, or one function (NAME = plugin.function).",
-     "For one function, --json prints the tool definition exactly as the\n"
-     "planner sends it to an OpenAI-compatible model, with keel's own\n"
-     "fields (effects, sink classes, return schema) beside it under \"keel\".",
-     0, cmd_plugins_describe},
-    {"plugins catalog", "keel plugins catalog [--json]",
-     "Print every function: as text, or as a JSON array of tool definitions.",
-     NULL, 0, cmd_plugins_catalog},
-    {"invoke", "keel invoke PLUGIN.FUNCTION [KEY=VALUE ...] [--args JSON] [--json]",
-     "Call one function with checked arguments and print its result.",
-     summary_invoke_help, CLI_OPT_ARGS, cmd_invoke},
-    {"config check", "keel config check [--config FILE]",
-     "Validate the configuration file.", NULL, 0, cmd_config_check},
-    {"config show", "keel config show [--config FILE]",
-     "Print the effective configuration (file, environment, defaults) with "
-     "secrets redacted.", NULL, 0, cmd_config_show},
-};
-const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
 /* The command named by the first one or two words of words[]. */
 static const cli_command *find_command(char **words, size_t n, size_t *used)
@@ -66,47 +30,65 @@ static const cli_command *find_command(char **words, size_t n, size_t *used)
     return NULL;
 }
 
-/* The value of --opt VALUE or --opt=VALUE; advances *i. */
-static const char *option_value(int argc, char **argv, int *i, const char *eq)
+static const cli_option *find_option(const char *arg, size_t n)
 {
-    if (eq)
-        return eq + 1;
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
+    for (size_t i = 0; i < cli_n_options; i++)
+        if (strlen(cli_options[i].name) == n &&
+            strncmp(cli_options[i].name, arg, n) == 0)
+            return &cli_options[i];
+    return NULL;
 }
 
+/* Stores one option (--name, --name VALUE or --name=VALUE); advances *i. */
 static int parse_option(cli_ctx *ctx, int argc, char **argv, int *i)
 {
     const char *arg = argv[*i];
     const char *eq = strchr(arg, '=');
     size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-    const char *val;
-#define IS(name) (n == strlen(name) && strncmp(arg, name, n) == 0)
-    if (IS("--json") && !eq)
-        ctx->json = true;
-    else if ((IS("--help") || IS("-h")) && !eq)
-        ctx->help = true;
-    else if (IS("--config")) {
-        if (!(val = option_value(argc, argv, i, eq)))
-            return cli_usage_error("--config needs a FILE");
-        ctx->config_path = val;
-    } else if (IS("--plugins")) {
-        if (!(val = option_value(argc, argv, i, eq)))
-            return cli_usage_error("--plugins needs a DIR");
-        if (ctx->n_plugin_dirs == CLI_MAX_DIRS)
-            return cli_usage_error("at most %d --plugins directories",
-                                   CLI_MAX_DIRS);
-        ctx->plugin_dirs[ctx->n_plugin_dirs++] = val;
-    } else if (IS("--args")) {
-        if (!(val = option_value(argc, argv, i, eq)))
-            return cli_usage_error("--args needs a JSON object");
-        ctx->args_json = val;
-    } else if (IS("--version") && !eq)
-        ctx->pos[ctx->n_pos++] = "version";
-    else
-        return cli_usage_error("unknown option '%s' (see `keel help`)", arg);
-#undef IS
+    const cli_option *o = find_option(arg, n);
+    if (!o)
+        return cli_usage_error("unknown option '%.*s' (see `keel help`)",
+                               (int)n, arg);
+    char *field = (char *)ctx + o->offset;
+    if (o->kind == CLI_BOOL) {
+        if (eq)
+            return cli_usage_error("%s takes no value", o->name);
+        *(bool *)(void *)field = true;
+        return 0;
+    }
+    const char *val = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+    if (!val)
+        return cli_usage_error("%s needs a %s", o->name, o->metavar);
+    if (o->kind == CLI_STRING) {
+        *(const char **)(void *)field = val;
+        return 0;
+    }
+    cli_list *list = (cli_list *)(void *)field;
+    if (list->n == CLI_MAX_LIST)
+        return cli_usage_error("%s given more than %d times", o->name,
+                               CLI_MAX_LIST);
+    list->v[list->n++] = val;
+    return 0;
+}
+
+/* The option groups given that cmd does not take, as an error. */
+static int check_groups(const cli_ctx *ctx, const cli_command *cmd,
+                        char **argv, int argc)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strncmp(argv[i], "--", 2) != 0)
+            continue;
+        const char *eq = strchr(argv[i], '=');
+        const cli_option *o = find_option(
+            argv[i], eq ? (size_t)(eq - argv[i]) : strlen(argv[i]));
+        if (o && o->group && !(o->group & cmd->options))
+            return cli_usage_error("%s does not take %s", cmd->name, o->name);
+        if (o && o->kind != CLI_BOOL && !eq)
+            i++;
+    }
+    (void)ctx;
     return 0;
 }
 
@@ -136,6 +118,8 @@ int main(int argc, char **argv)
     int rc = parse(&ctx, argc, argv);
     if (rc)
         return rc;
+    if (ctx.version)
+        return cmd_version(&ctx);
     if (ctx.n_pos == 0) {
         if (ctx.help)
             return cmd_help(&ctx);
@@ -152,8 +136,9 @@ int main(int argc, char **argv)
         cli_print_usage(stdout, cmd);
         return KEEL_EXIT_OK;
     }
-    if (ctx.args_json && !(cmd->options & CLI_OPT_ARGS))
-        return cli_usage_error("%s does not take --args", cmd->name);
+    rc = check_groups(&ctx, cmd, argv, argc);
+    if (rc)
+        return rc;
     memmove(ctx.pos, ctx.pos + used, (ctx.n_pos - used) * sizeof(char *));
     ctx.n_pos -= used;
     rc = cmd->run(&ctx);

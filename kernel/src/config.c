@@ -130,7 +130,9 @@ static int check_state_dir(keel_config *c, const keel_value *v,
     return 0;
 }
 
-/* One row per top-level section, owned by the module that reads it. */
+/* One row per top-level section, owned by the module that reads it: the
+ * checker validates at load (naming the key path in its errors); the module
+ * reads the section later with keel_config_section(). */
 static const struct section {
     const char *name;
     section_fn check;
@@ -211,6 +213,17 @@ static keel_config *config_new(const char *file)
     return c;
 }
 
+static int unknown_section(const char *k, keel_error *err)
+{
+    char known[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+        used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+                                 i ? ", " : "", sections[i].name);
+    return keel_error_set(err, KEEL_EINVAL, "%s: unknown key (known: %s)", k,
+                          known);
+}
+
 static int check_root(keel_config *c, const keel_value *root, keel_error *err)
 {
     if (keel_value_type(root) != KEEL_TYPE_OBJECT)
@@ -227,9 +240,7 @@ static int check_root(keel_config *c, const keel_value *root, keel_error *err)
             if (strcmp(sections[s].name, k) == 0)
                 break;
         if (s == sizeof(sections) / sizeof(sections[0]))
-            return keel_error_set(err, KEEL_EINVAL,
-                                  "%s: unknown key (known: plugins, state_dir)",
-                                  k);
+            return unknown_section(k, err);
         rc = sections[s].check(c, keel_value_object_value_at(root, i), err);
     }
     return rc;
@@ -340,6 +351,11 @@ void keel_config_free(keel_config *c)
     keel_value_unref(c->root);
     keel_value_unref(c->settings);
     keel_free(c);
+}
+
+const keel_value *keel_config_section(const keel_config *c, const char *name)
+{
+    return keel_value_object_get(c->root, name);
 }
 
 const char *keel_config_file(const keel_config *c)

@@ -292,6 +292,66 @@ static void put_value(keel_buf *b, const keel_value *v, bool pretty, int depth)
     }
 }
 
+/* ---- canonical form ---- */
+
+typedef struct member_ref {
+    const char *key;
+    const keel_value *value;
+} member_ref;
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const member_ref *)a)->key, ((const member_ref *)b)->key);
+}
+
+static void put_canonical(keel_buf *b, const keel_value *v)
+{
+    size_t n = keel_value_len(v);
+    if (keel_value_type(v) == KEEL_TYPE_LIST) {
+        keel_buf_putc(b, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                keel_buf_putc(b, ',');
+            put_canonical(b, keel_value_list_at(v, i));
+        }
+        keel_buf_putc(b, ']');
+        return;
+    }
+    if (keel_value_type(v) != KEEL_TYPE_OBJECT) {
+        put_value(b, v, false, 0);
+        return;
+    }
+    member_ref *m = keel_malloc((n ? n : 1) * sizeof(*m));
+    if (!m) {
+        b->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        m[i].key = keel_value_object_key_at(v, i);
+        m[i].value = keel_value_object_value_at(v, i);
+    }
+    if (n > 1)
+        qsort(m, n, sizeof(*m), by_key);
+    keel_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            keel_buf_putc(b, ',');
+        keel_buf_json_string(b, m[i].key, strlen(m[i].key));
+        keel_buf_putc(b, ':');
+        put_canonical(b, m[i].value);
+    }
+    keel_buf_putc(b, '}');
+    keel_free(m);
+}
+
+int keel_value_to_canonical_json(char **out, const keel_value *v)
+{
+    keel_buf b;
+    keel_buf_init(&b);
+    put_canonical(&b, v);
+    return keel_buf_finish(&b, out);
+}
+
 int keel_value_to_json(char **out, const keel_value *v, bool pretty)
 {
     keel_buf b;

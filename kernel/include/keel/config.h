@@ -48,6 +48,10 @@ int keel_config_add_plugin_dir(keel_config *c, const char *dir,
 size_t keel_config_plugin_dir_count(const keel_config *c);
 const char *keel_config_plugin_dir_at(const keel_config *c, size_t i);
 
+/* A top-level section as written in the file (borrowed), or NULL when the
+ * file has none. Sections were checked by their owner's row at load. */
+const keel_value *keel_config_section(const keel_config *c, const char *name);
+
 /* The "plugins.settings" object (borrowed; never NULL). */
 const keel_value *keel_config_plugin_settings(const keel_config *c);
 /* The state directory: the file's "state_dir", else $XDG_STATE_HOME/keel,

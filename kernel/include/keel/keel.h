@@ -122,6 +122,26 @@ int keel_value_from_json(keel_value **out, const char *text, size_t len,
 int keel_value_to_json(char **out, const keel_value *v, bool pretty);
 bool keel_utf8_valid(const char *s, size_t len);
 
+/* Canonical JSON into *out (caller frees with keel_free): no whitespace,
+ * object members sorted by key (byte order of the UTF-8 key), integers as
+ * written, floats in their shortest round-trip form. The same value always
+ * gives the same text, whatever order its members were built in. */
+int keel_value_to_canonical_json(char **out, const keel_value *v);
+
+/* ---- hashing ----------------------------------------------------------- */
+typedef struct keel_sha256_ctx {
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char buf[64];
+    size_t fill;
+} keel_sha256_ctx;
+
+void keel_sha256_init(keel_sha256_ctx *c);
+void keel_sha256_update(keel_sha256_ctx *c, const void *data, size_t n);
+void keel_sha256_final(keel_sha256_ctx *c, unsigned char out[32]);
+/* SHA-256 of data as 64 lower-case hex digits and a NUL. */
+void keel_sha256_hex(char out[65], const void *data, size_t n);
+
 /* ---- memory ------------------------------------------------------------ */
 void *keel_malloc(size_t n);
 void *keel_calloc(size_t n, size_t size);

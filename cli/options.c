@@ -1,0 +1,21 @@
+/*
+ * options.c - the table of `keel` options. Global options (group 0) are
+ * accepted by every command; the others only by commands whose table row
+ * lists their group. Adding an option is adding a row and a cli_ctx field.
+ */
+#include "cli.h"
+
+#include <stddef.h>
+
+#define F(field) offsetof(cli_ctx, field)
+
+const cli_option cli_options[] = {
+    {"--config", CLI_STRING, F(config_path), CLI_OPT_GLOBAL, "FILE"},
+    {"--plugins", CLI_LIST, F(plugin_dirs), CLI_OPT_GLOBAL, "DIR"},
+    {"--json", CLI_BOOL, F(json), CLI_OPT_GLOBAL, NULL},
+    {"--help", CLI_BOOL, F(help), CLI_OPT_GLOBAL, NULL},
+    {"-h", CLI_BOOL, F(help), CLI_OPT_GLOBAL, NULL},
+    {"--version", CLI_BOOL, F(version), CLI_OPT_GLOBAL, NULL},
+    {"--args", CLI_STRING, F(args_json), CLI_OPT_ARGS, "JSON object"},
+};
+const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);
