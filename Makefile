@@ -44,6 +44,7 @@ fuzz: deps
 
 bench: build
 	$(BUILD)/bin/bench_invoke $(BUILD)/lib/keel/plugins
+	$(BUILD)/bin/bench_plan $(BUILD)
 
 demo: build
 	@sh examples/demo.sh $(KEEL)

@@ -43,6 +43,10 @@ typedef struct cli_ctx {
     bool quiet_loader; /* do not warn about refused plugins */
     /* command options (rows in options.c) */
     const char *args_json; /* invoke --args */
+    const char *jobs;         /* run --jobs N */
+    bool keep_going;          /* run --keep-going */
+    const char *step_timeout; /* run --step-timeout SECONDS */
+    const char *to;           /* plan convert --to json|xml|dot */
     /* positional arguments after the command words */
     char *pos[CLI_MAX_POSITIONAL];
     size_t n_pos;
@@ -66,6 +70,8 @@ typedef struct cli_command {
  * options. */
 #define CLI_OPT_GLOBAL 0x00u
 #define CLI_OPT_ARGS 0x01u /* --args JSON */
+#define CLI_OPT_RUN 0x04u  /* --jobs, --keep-going, --step-timeout */
+#define CLI_OPT_TO 0x08u   /* --to FORMAT */
 
 typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
 
@@ -93,6 +99,11 @@ int cmd_plugins_catalog(cli_ctx *ctx);
 int cmd_invoke(cli_ctx *ctx);
 int cmd_config_check(cli_ctx *ctx);
 int cmd_config_show(cli_ctx *ctx);
+int cmd_validate(cli_ctx *ctx);
+int cmd_run(cli_ctx *ctx);
+int cmd_plan_show(cli_ctx *ctx);
+int cmd_plan_convert(cli_ctx *ctx);
+int cmd_plan_hash(cli_ctx *ctx);
 
 /* Loads the configuration (once) and fills the plugin directories. */
 int cli_open_config(cli_ctx *ctx);

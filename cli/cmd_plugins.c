@@ -62,9 +62,9 @@ static int list_json(const keel_kernel *k)
 static int by_name(const void *a, const void *b)
 {
     const keel_plugin_info *x = a, *y = b;
-    if (x->loaded && y->loaded)
-        return strcmp(x->name, y->name);
-    return strcmp(x->path, y->path);
+    if (x->loaded != y->loaded)
+        return x->loaded ? -1 : 1;
+    return x->loaded ? strcmp(x->name, y->name) : strcmp(x->path, y->path);
 }
 
 static void list_text(const keel_kernel *k)

@@ -32,6 +32,35 @@ const cli_command cli_commands[] = {
     {"invoke", "keel invoke PLUGIN.FUNCTION [KEY=VALUE ...] [--args JSON] [--json]",
      "Call one function with checked arguments and print its result.",
      summary_invoke_help, CLI_OPT_ARGS, cmd_invoke},
+    {"validate", "keel validate FILE [--json]",
+     "Check a plan (JSON or XML) against the loaded functions; run nothing.",
+     "Every problem is listed with its JSON Pointer (and XML line), one per\n"
+     "line on stderr; exit 0 when the plan is valid, 2 when not. With\n"
+     "--json, prints {\"valid\": ..., \"hash\": ..., \"errors\": [...]} on\n"
+     "stdout: the list the planner sends back to the model for repair.",
+     0, cmd_validate},
+    {"run", "keel run FILE [--jobs N] [--keep-going] [--step-timeout S] [--json]",
+     "Validate a plan, run it, print its output.",
+     "Independent steps run in parallel on N threads (default: the number\n"
+     "of cores; --jobs 1 runs them one at a time in file order). A failing\n"
+     "step stops the run (steps already running finish) unless\n"
+     "--keep-going, which still runs whatever does not depend on it. Each\n"
+     "step has --step-timeout seconds (default 60). With --json, prints\n"
+     "one JSON event per line and a final run_finished event. Exit 0, 1 (a\n"
+     "step failed) or 2 (invalid plan).",
+     CLI_OPT_RUN, cmd_run},
+    {"plan show", "keel plan show FILE",
+     "Print a numbered, readable summary of a plan's steps.", NULL, 0,
+     cmd_plan_show},
+    {"plan convert", "keel plan convert FILE --to json|xml|dot",
+     "Write a plan in another form: JSON, XML, or a Graphviz DOT graph.",
+     "The DOT graph shows each step's function and effects, data edges\n"
+     "labelled with the referenced field, and `after` edges dashed.",
+     CLI_OPT_TO, cmd_plan_convert},
+    {"plan hash", "keel plan hash FILE",
+     "Print the plan's SHA-256 hash over its canonical JSON form.",
+     "The same plan gives the same hash in JSON or XML form, whatever its\n"
+     "key order or whitespace.", 0, cmd_plan_hash},
     {"config check", "keel config check [--config FILE]",
      "Validate the configuration file.", NULL, 0, cmd_config_check},
     {"config show", "keel config show [--config FILE]",

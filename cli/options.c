@@ -17,5 +17,9 @@ const cli_option cli_options[] = {
     {"-h", CLI_BOOL, F(help), CLI_OPT_GLOBAL, NULL},
     {"--version", CLI_BOOL, F(version), CLI_OPT_GLOBAL, NULL},
     {"--args", CLI_STRING, F(args_json), CLI_OPT_ARGS, "JSON object"},
+    {"--jobs", CLI_STRING, F(jobs), CLI_OPT_RUN, "N"},
+    {"--keep-going", CLI_BOOL, F(keep_going), CLI_OPT_RUN, NULL},
+    {"--step-timeout", CLI_STRING, F(step_timeout), CLI_OPT_RUN, "SECONDS"},
+    {"--to", CLI_STRING, F(to), CLI_OPT_TO, "FORMAT (json, xml or dot)"},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);

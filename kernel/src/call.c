@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void keel_call_begin(keel_call *c, keel_kernel *k, plugin_rec *p,
                      const char *source, keel_error *err)
@@ -282,9 +283,20 @@ static void *api_plugin_state(keel_call *c)
     return c && c->plugin ? c->plugin->state : NULL;
 }
 
+int64_t keel_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static int api_canceled(keel_call *c)
 {
-    return c ? c->canceled : 0;
+    if (!c)
+        return 0;
+    if (c->cancel && *c->cancel)
+        return 1;
+    return c->deadline_ns && keel_now_ns() >= c->deadline_ns;
 }
 
 const keel_host_api keel_host_api_table = {

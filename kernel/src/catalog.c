@@ -217,12 +217,6 @@ static int finish(char **out, keel_buf *b, bool pretty)
     return rc;
 }
 
-static const fn_entry *entry_of(const keel_fn_info *info)
-{
-    /* info is the first member of fn_entry */
-    return (const fn_entry *)(const void *)info;
-}
-
 int keel_catalog_function_json(char **out, const keel_fn_info *fn, bool pretty)
 {
     keel_buf b;

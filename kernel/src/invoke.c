@@ -122,8 +122,28 @@ static int check_result(const fn_entry *f, const keel_value *res,
                           keel_type_name(f->info.returns));
 }
 
+int keel_fn_check_arg(const keel_fn_info *fn, size_t i, keel_value **v,
+                      keel_error *err)
+{
+    if (i >= fn->n_params)
+        return keel_error_set(err, KEEL_ERANGE, "no parameter %zu", i);
+    return keel_schema_check(entry_of(fn)->schemas[i], v, err);
+}
+
+const keel_value *keel_fn_returns_schema(const keel_fn_info *fn)
+{
+    return entry_of(fn)->returns_schema;
+}
+
 int keel_invoke(keel_value **out, keel_kernel *k, const char *name,
                 const keel_value *args, keel_error *err)
+{
+    return keel_invoke_ex(out, k, name, args, NULL, err);
+}
+
+int keel_invoke_ex(keel_value **out, keel_kernel *k, const char *name,
+                   const keel_value *args, const keel_invoke_opts *opts,
+                   keel_error *err)
 {
     keel_error local;
     if (!err)
@@ -149,7 +169,17 @@ int keel_invoke(keel_value **out, keel_kernel *k, const char *name,
         return rc;
     keel_call c;
     keel_call_begin(&c, k, f->plugin, f->qname, err);
+    if (opts) {
+        c.deadline_ns = opts->deadline_ns;
+        c.cancel = opts->cancel;
+    }
     rc = f->fn(&keel_host_api_table, &c, checked, &res);
+    if (opts && opts->deadline_ns && keel_now_ns() >= opts->deadline_ns) {
+        res = NULL; /* owned by the call, released with it */
+        c.error_set = true;
+        rc = keel_error_set(err, KEEL_ETIMEOUT,
+                            "did not finish before its deadline");
+    }
     if (rc == 0) {
         res = keel_value_ref(res);
         if (!res && !(res = keel_value_null()))

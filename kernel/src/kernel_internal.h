@@ -26,6 +26,12 @@ typedef struct fn_entry {
     plugin_rec *plugin;
 } fn_entry;
 
+/* The entry behind a public view: info is fn_entry's first member. */
+static inline const fn_entry *entry_of(const keel_fn_info *info)
+{
+    return (const fn_entry *)(const void *)info;
+}
+
 struct plugin_rec {
     char *path;
     char *name; /* copies: the plugin's strings are read once, here */
@@ -66,7 +72,8 @@ struct keel_call {
     size_t n_blocks, cap_blocks;
     keel_error *err;
     bool error_set;
-    volatile int canceled;
+    int64_t deadline_ns;        /* 0: none */
+    const volatile int *cancel; /* or NULL */
 };
 
 void keel_call_begin(keel_call *c, keel_kernel *k, plugin_rec *p,

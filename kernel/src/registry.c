@@ -87,6 +87,12 @@ static size_t distance(const char *a, const char *b)
     return row[lb];
 }
 
+size_t keel_kernel_suggest(const keel_kernel *k, const char *name,
+                           const char **out, size_t max)
+{
+    return keel_registry_suggest(k, name, out, max);
+}
+
 size_t keel_registry_suggest(const keel_kernel *k, const char *qname,
                              const char **out, size_t max)
 {

@@ -15,7 +15,8 @@ for n in $names; do
      env -u KEEL_CONFIG -u KEEL_PLUGIN_PATH HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" \
          XDG_STATE_HOME="$tmp/state" $extra "$build/bin/keel" "$@" > "$tmp/out" 2> "$tmp/err"
      echo $? > "$tmp/code")
-    sed -i -e "s|$tmp|@HOME@|g" -e "s|$build|@BUILD@|g" -e "s|$src|@SRC@|g" "$tmp/out" "$tmp/err"
+    sed -i -E -e "s|$tmp|@HOME@|g" -e "s|$build|@BUILD@|g" -e "s|$src|@SRC@|g" \
+        -e 's/"ms":[0-9.e+-]+/"ms":N/g' "$tmp/out" "$tmp/err"
     cp "$tmp/out" "$dir/$n.out"
     rm -f "$dir/$n.err" "$dir/$n.code"
     [ -s "$tmp/err" ] && cp "$tmp/err" "$dir/$n.err"

@@ -47,6 +47,21 @@ keel_kernel *ts_kernel_with(const char *const *plugins)
     return k;
 }
 
+keel_kernel *ts_kernel_all(void)
+{
+    static const char *const shipped[] = {"text", "math", "time", "json", NULL};
+    static const char *const fixtures[] = {"good", "exectest"};
+    keel_kernel *k = ts_kernel_with(shipped);
+    for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+        char path[1024];
+        keel_error err = {0};
+        ts_fixture_path(path, sizeof(path), fixtures[i]);
+        if (keel_kernel_load_file(k, path, &err) != 0)
+            fail_msg("loading %s: %s", path, err.msg);
+    }
+    return k;
+}
+
 keel_value *ts_json(const char *text)
 {
     keel_value *v = NULL;

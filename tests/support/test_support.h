@@ -25,6 +25,10 @@ void ts_fixture_path(char *buf, size_t cap, const char *name);
  * the test if any refuses. */
 keel_kernel *ts_kernel_with(const char *const *plugins);
 
+/* A kernel with the shipped plugins and the fixtures "good" (plugin
+ * "fixture") and "exectest" loaded. */
+keel_kernel *ts_kernel_all(void);
+
 /* Parses JSON (fails the test on error). */
 keel_value *ts_json(const char *text);
 /* Invokes name with args given as JSON; returns the rc, result in *out. */

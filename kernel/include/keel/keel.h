@@ -209,12 +209,40 @@ size_t keel_kernel_function_count(const keel_kernel *k);
 const keel_fn_info *keel_kernel_function_at(const keel_kernel *k, size_t i);
 const keel_fn_info *keel_kernel_lookup(const keel_kernel *k, const char *name);
 
+/* Up to max registered names close to name (typos, or the same function
+ * name in another plugin), best first; returns how many. Borrowed. */
+size_t keel_kernel_suggest(const keel_kernel *k, const char *name,
+                           const char **out, size_t max);
+
+/* Checks v against parameter i of fn (type and constraints); an int given
+ * for a float parameter is replaced by the equal float, so *v may change.
+ * err->msg has no locus: the caller adds one. */
+int keel_fn_check_arg(const keel_fn_info *fn, size_t i, keel_value **v,
+                      keel_error *err);
+/* The function's return schema as a value (borrowed), or NULL. */
+const keel_value *keel_fn_returns_schema(const keel_fn_info *fn);
+
 /* Checks args (an object) against fn's parameters, fills defaults, calls the
  * function and returns its result (a new reference) through *out. The result
  * carries the union of the arguments' labels, plus "plugin.function" when
  * the function's output is untrusted. */
 int keel_invoke(keel_value **out, keel_kernel *k, const char *name,
                 const keel_value *args, keel_error *err);
+
+/* Options for one call. A plugin sees cancellation through api->canceled(),
+ * which turns true once *cancel is nonzero or the deadline has passed; a
+ * call still running at its deadline fails with KEEL_ETIMEOUT when it
+ * returns, whatever it returned. */
+typedef struct keel_invoke_opts {
+    int64_t deadline_ns;       /* CLOCK_MONOTONIC, 0 for none */
+    const volatile int *cancel; /* or NULL */
+} keel_invoke_opts;
+
+int keel_invoke_ex(keel_value **out, keel_kernel *k, const char *name,
+                   const keel_value *args, const keel_invoke_opts *opts,
+                   keel_error *err);
+/* CLOCK_MONOTONIC now, in nanoseconds. */
+int64_t keel_now_ns(void);
 
 /* ---- catalog ----------------------------------------------------------- */
 /* The OpenAI tool name of a function ("math-add") and back. The mapping is

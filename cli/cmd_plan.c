@@ -1,0 +1,296 @@
+/*
+ * cmd_plan.c - `keel validate`, `keel run`, `keel plan show|convert|hash`.
+ */
+#include "cli.h"
+
+#include <keel/exec.h>
+#include <keel/plan.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Prints diagnostics as "keel: error: FILE: ..." lines on stderr. */
+static void print_diags(const keel_diags *d, const char *file)
+{
+    char *text = NULL;
+    if (keel_diags_text(&text, d, file) != 0) {
+        fputs("keel: error: out of memory\n", stderr);
+        return;
+    }
+    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        fprintf(stderr, "keel: error: %.*s\n",
+                (int)(nl ? (size_t)(nl - line) : strlen(line)), line);
+    }
+    keel_free(text);
+}
+
+/* Loads FILE (the one positional argument); prints problems. */
+static int load_plan(keel_plan **out, cli_ctx *ctx, const char *usage)
+{
+    if (ctx->n_pos != 1)
+        return cli_usage_error("usage: %s", usage);
+    keel_diags d;
+    keel_diags_init(&d);
+    int rc = keel_plan_load(out, ctx->pos[0], &d);
+    if (rc)
+        print_diags(&d, ctx->pos[0]);
+    keel_diags_free(&d);
+    return rc ? KEEL_EXIT_USAGE : 0;
+}
+
+/* Checks the plan against the loaded functions, into d. */
+static int check_plan(cli_ctx *ctx, const keel_plan *p, keel_diags *d)
+{
+    int rc = cli_open_kernel(ctx);
+    if (rc)
+        return rc;
+    keel_plan_check(p, ctx->kernel, NULL, d);
+    return 0;
+}
+
+static int validate_json(const keel_plan *p, const keel_diags *d)
+{
+    char hash[65] = "", *errors = NULL;
+    if (keel_plan_hash(hash, p) != 0 || keel_diags_json(&errors, d) != 0)
+        return cli_usage_error("out of memory");
+    printf("{\"valid\": %s, \"hash\": \"%s\", \"errors\": %s",
+           d->n ? "false" : "true", hash, errors);
+    keel_free(errors);
+    return d->n ? KEEL_EXIT_USAGE : KEEL_EXIT_OK;
+}
+
+int cmd_validate(cli_ctx *ctx)
+{
+    keel_plan *p = NULL;
+    int rc = load_plan(&p, ctx, "keel validate FILE [--json]");
+    if (rc)
+        return rc;
+    keel_diags d;
+    keel_diags_init(&d);
+    rc = check_plan(ctx, p, &d);
+    if (rc == 0 && ctx->json)
+        rc = validate_json(p, &d);
+    else if (rc == 0 && d.n) {
+        print_diags(&d, ctx->pos[0]);
+        rc = KEEL_EXIT_USAGE;
+    } else if (rc == 0) {
+        char hash[65];
+        keel_plan_hash(hash, p);
+        printf("%s: valid plan, %zu step%s, hash %s\n", ctx->pos[0], p->n_steps,
+               p->n_steps == 1 ? "" : "s", hash);
+    }
+    keel_diags_free(&d);
+    keel_plan_free(p);
+    return rc;
+}
+
+/* ---- run ---- */
+
+typedef struct progress {
+    bool json, tty;
+    size_t n;
+} progress;
+
+static void print_event_json(const keel_exec_event *ev)
+{
+    static const char *const kinds[] = {"step_started", "step_finished",
+                                        "step_failed", "step_skipped"};
+    keel_value *o = keel_value_object();
+    if (!o)
+        return;
+    keel_value_object_set_take(o, "event", keel_value_cstring(kinds[ev->kind]));
+    keel_value_object_set_take(o, "step", keel_value_cstring(ev->id));
+    keel_value_object_set_take(o, "call", keel_value_cstring(ev->call));
+    if (ev->kind == KEEL_EV_STEP_FINISHED || ev->kind == KEEL_EV_STEP_FAILED)
+        keel_value_object_set_take(o, "ms", keel_value_float(ev->elapsed_ms));
+    if (ev->output)
+        keel_value_object_set(o, "output", ev->output);
+    if (ev->error)
+        keel_value_object_set_take(o, "error", keel_value_cstring(ev->error->msg));
+    cli_print_json_value(o, false);
+    fflush(stdout);
+    keel_value_unref(o);
+}
+
+static void on_event(void *ud, const keel_exec_event *ev)
+{
+    const progress *pg = ud;
+    if (pg->json) {
+        print_event_json(ev);
+        return;
+    }
+    if (!pg->tty)
+        return;
+    switch (ev->kind) {
+    case KEEL_EV_STEP_STARTED:
+        fprintf(stderr, "  [%zu/%zu] %s: %s ...\n", ev->step + 1, pg->n, ev->id,
+                ev->call);
+        break;
+    case KEEL_EV_STEP_FINISHED:
+        fprintf(stderr, "  [%zu/%zu] %s: done in %.1f ms\n", ev->step + 1,
+                pg->n, ev->id, ev->elapsed_ms);
+        break;
+    case KEEL_EV_STEP_FAILED:
+        fprintf(stderr, "  [%zu/%zu] %s: FAILED after %.1f ms: %s\n",
+                ev->step + 1, pg->n, ev->id, ev->elapsed_ms, ev->error->msg);
+        break;
+    case KEEL_EV_STEP_SKIPPED:
+        fprintf(stderr, "  [%zu/%zu] %s: skipped\n", ev->step + 1, pg->n,
+                ev->id);
+        break;
+    }
+}
+
+static int parse_run_opts(keel_exec_opts *o, const cli_ctx *ctx)
+{
+    memset(o, 0, sizeof(*o));
+    char *end;
+    if (ctx->jobs) {
+        errno = 0;
+        long n = strtol(ctx->jobs, &end, 10);
+        if (errno || *end || n < 1 || n > 256)
+            return cli_usage_error("--jobs %s: give a number from 1 to 256",
+                                   ctx->jobs);
+        o->jobs = (unsigned)n;
+    }
+    if (ctx->step_timeout) {
+        errno = 0;
+        double s = strtod(ctx->step_timeout, &end);
+        if (errno || *end || !(s > 0) || s > 86400)
+            return cli_usage_error("--step-timeout %s: give seconds, more "
+                                   "than 0 and at most 86400",
+                                   ctx->step_timeout);
+        o->step_timeout_s = s;
+    }
+    o->keep_going = ctx->keep_going;
+    return 0;
+}
+
+static int print_run_end(const cli_ctx *ctx, int rc, const keel_value *out,
+                         const keel_error *err)
+{
+    if (ctx->json) {
+        keel_value *o = keel_value_object();
+        keel_value_object_set_take(o, "event", keel_value_cstring("run_finished"));
+        keel_value_object_set_take(o, "ok", keel_value_bool(rc == 0));
+        if (rc == 0)
+            keel_value_object_set(o, "output", out);
+        else
+            keel_value_object_set_take(o, "error", keel_value_cstring(err->msg));
+        cli_print_json_value(o, false);
+        keel_value_unref(o);
+        return cli_exit_code(rc);
+    }
+    if (rc)
+        return cli_fail(rc, err);
+    cli_print_json_value(out, true);
+    return KEEL_EXIT_OK;
+}
+
+int cmd_run(cli_ctx *ctx)
+{
+    keel_exec_opts o;
+    int rc = parse_run_opts(&o, ctx);
+    keel_plan *p = NULL;
+    if (rc || (rc = load_plan(&p, ctx, "keel run FILE [--jobs N] "
+                                       "[--keep-going] [--json]")))
+        return rc;
+    keel_diags d;
+    keel_diags_init(&d);
+    rc = check_plan(ctx, p, &d);
+    if (rc == 0 && d.n) {
+        print_diags(&d, ctx->pos[0]);
+        rc = KEEL_EXIT_USAGE;
+    }
+    keel_diags_free(&d);
+    if (rc) {
+        keel_plan_free(p);
+        return rc;
+    }
+    progress pg = {ctx->json, isatty(STDERR_FILENO) != 0, p->n_steps};
+    o.on_event = on_event;
+    o.ud = &pg;
+    keel_value *out = NULL;
+    keel_error err = {0};
+    rc = keel_plan_run(&out, ctx->kernel, p, &o, &err);
+    int code = print_run_end(ctx, rc, out, &err);
+    keel_value_unref(out);
+    keel_plan_free(p);
+    return code;
+}
+
+/* ---- plan show / convert / hash ---- */
+
+/* Opens the kernel for effect flags; a plan is shown even when plugins
+ * cannot be loaded. */
+static const keel_kernel *kernel_if_any(cli_ctx *ctx)
+{
+    ctx->quiet_loader = true;
+    return cli_open_kernel(ctx) == 0 ? ctx->kernel : NULL;
+}
+
+static int print_text(int rc, char *text)
+{
+    if (rc || !text)
+        return cli_usage_error("out of memory");
+    fputs(text, stdout);
+    keel_free(text);
+    return KEEL_EXIT_OK;
+}
+
+int cmd_plan_show(cli_ctx *ctx)
+{
+    keel_plan *p = NULL;
+    int rc = load_plan(&p, ctx, "keel plan show FILE");
+    if (rc)
+        return rc;
+    char *text = NULL;
+    rc = keel_plan_summary(&text, p, kernel_if_any(ctx));
+    rc = print_text(rc, text);
+    keel_plan_free(p);
+    return rc;
+}
+
+int cmd_plan_convert(cli_ctx *ctx)
+{
+    if (!ctx->to)
+        return cli_usage_error("plan convert needs --to json, xml or dot");
+    if (strcmp(ctx->to, "json") && strcmp(ctx->to, "xml") && strcmp(ctx->to, "dot"))
+        return cli_usage_error("--to %s: give json, xml or dot", ctx->to);
+    keel_plan *p = NULL;
+    int rc = load_plan(&p, ctx, "keel plan convert FILE --to json|xml|dot");
+    if (rc)
+        return rc;
+    char *text = NULL;
+    if (strcmp(ctx->to, "dot") == 0)
+        rc = keel_plan_to_dot(&text, p, kernel_if_any(ctx));
+    else if (strcmp(ctx->to, "xml") == 0)
+        rc = keel_plan_to_xml(&text, p);
+    else
+        rc = keel_plan_to_json(&text, p);
+    keel_plan_free(p);
+    if (rc == 0 && strcmp(ctx->to, "json") == 0) {
+        int r = print_text(0, text);
+        putchar('\n');
+        return r;
+    }
+    return print_text(rc, text);
+}
+
+int cmd_plan_hash(cli_ctx *ctx)
+{
+    keel_plan *p = NULL;
+    int rc = load_plan(&p, ctx, "keel plan hash FILE");
+    if (rc)
+        return rc;
+    char hash[65];
+    rc = keel_plan_hash(hash, p);
+    keel_plan_free(p);
+    if (rc)
+        return cli_usage_error("out of memory");
+    printf("%s\n", hash);
+    return KEEL_EXIT_OK;
+}

@@ -1,0 +1,62 @@
+/*
+ * keel/exec.h - running a checked plan.
+ *
+ * A step starts when every step it references or follows has finished.
+ * Independent steps run in parallel on a pool of jobs threads; jobs = 1 runs
+ * them one at a time in file order, on the calling thread. Before each call
+ * the step's arguments are resolved from earlier outputs (carrying their
+ * provenance labels) and checked again with the real values by
+ * keel_invoke. Events are delivered on the calling thread, in order.
+ *
+ * The plan must have passed keel_plan_check against the same kernel.
+ */
+#ifndef KEEL_EXEC_H
+#define KEEL_EXEC_H
+
+#include <keel/plan.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum keel_exec_event_kind {
+    KEEL_EV_STEP_STARTED,
+    KEEL_EV_STEP_FINISHED,
+    KEEL_EV_STEP_FAILED,
+    KEEL_EV_STEP_SKIPPED /* not run: a step it depends on failed */
+} keel_exec_event_kind;
+
+typedef struct keel_exec_event {
+    keel_exec_event_kind kind;
+    size_t step;       /* index in the plan */
+    const char *id;    /* borrowed from the plan */
+    const char *call;
+    double elapsed_ms;  /* for FINISHED and FAILED */
+    const keel_value *output; /* FINISHED: the step's output (borrowed) */
+    const keel_error *error;  /* FAILED: why (borrowed) */
+} keel_exec_event;
+
+typedef void (*keel_exec_event_fn)(void *ud, const keel_exec_event *ev);
+
+typedef struct keel_exec_opts {
+    unsigned jobs;          /* threads; 0 = the number of cores */
+    bool keep_going;        /* on a failure, still run what does not
+                               depend on it (default: start nothing new) */
+    double step_timeout_s;  /* per step; 0 = 60 s */
+    keel_exec_event_fn on_event; /* or NULL */
+    void *ud;
+} keel_exec_opts;
+
+/* Runs p. On success *out is the plan's output (null when it declares
+ * none; a new reference). When a step fails, returns that step's error
+ * code class (KEEL_EFAILED, KEEL_ETIMEOUT, ...) with err naming the first
+ * failed step; *out is NULL. A function that ignores cancellation delays
+ * the end of the run until it returns. */
+int keel_plan_run(keel_value **out, keel_kernel *k, const keel_plan *p,
+                  const keel_exec_opts *opts, keel_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

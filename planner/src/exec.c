@@ -1,0 +1,358 @@
+/*
+ * exec.c - the plan executor: a dependency-driven scheduler over a small
+ * thread pool.
+ *
+ * The coordinator (the calling thread) owns all scheduling state under one
+ * mutex: it starts ready steps, delivers events, applies the failure policy
+ * and watches deadlines. Workers only run one step at a time and hand the
+ * result back. Outputs are immutable once a step is done, so workers read
+ * earlier outputs without locking.
+ */
+#include <keel/exec.h>
+
+#include "alloc.h"
+#include "plan_graph.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef enum step_state { PENDING, QUEUED, RUNNING, DONE, FAILED, SKIPPED } step_state;
+
+typedef struct step_run {
+    step_state state;
+    keel_value *output;
+    keel_error error;
+    int rc;
+    int64_t started_ns, deadline_ns;
+    volatile int cancel;
+    bool reported; /* its end was delivered as an event */
+} step_run;
+
+typedef struct exec {
+    keel_kernel *k;
+    const keel_plan *p;
+    const keel_exec_opts *o;
+    plan_graph g;
+    step_run *runs;
+    pthread_mutex_t mu;
+    pthread_cond_t work;   /* a step was queued, or shutting down */
+    pthread_cond_t done;   /* a worker finished a step */
+    size_t *queue;         /* queued step indices, FIFO */
+    size_t q_head, q_tail;
+    size_t running;
+    bool stopping, failed;
+    size_t first_failure;
+} exec;
+
+/* ---- one step ---- */
+
+static const keel_value *output_of(void *ctx, const char *s, size_t len)
+{
+    exec *e = ctx;
+    long i = plan_graph_find(&e->g, s, len);
+    return i < 0 || e->runs[i].state != DONE ? NULL : e->runs[i].output;
+}
+
+static int call_once(keel_value **out, exec *e, size_t i,
+                     const keel_value *item, keel_error *err)
+{
+    const keel_plan_step *s = &e->p->steps[i];
+    resolver r = {output_of, e, item};
+    keel_value *args = NULL;
+    int rc = plan_resolve(&args, s->args, &r, err);
+    if (rc)
+        return keel_error_prefix(err, "resolving arguments");
+    keel_invoke_opts io = {e->runs[i].deadline_ns, &e->runs[i].cancel};
+    rc = keel_invoke_ex(out, e->k, s->call, args, &io, err);
+    keel_value_unref(args);
+    return rc;
+}
+
+static int call_each(keel_value **out, exec *e, size_t i, keel_error *err)
+{
+    const keel_plan_step *s = &e->p->steps[i];
+    resolver r = {output_of, e, NULL};
+    keel_value *list = NULL, *src = keel_value_cstring(s->for_each);
+    int rc = src ? plan_resolve(&list, src, &r, err)
+                 : keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    keel_value_unref(src);
+    if (rc == 0 && keel_value_type(list) != KEEL_TYPE_LIST)
+        rc = keel_error_set(err, KEEL_ETYPE, "for_each: %s is %s, not a list",
+                            s->for_each, keel_type_name(keel_value_type(list)));
+    keel_value *results = rc ? NULL : keel_value_list();
+    if (rc == 0 && !results)
+        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    for (size_t j = 0; rc == 0 && j < keel_value_len(list); j++) {
+        keel_value *one = NULL;
+        rc = call_once(&one, e, i, keel_value_list_at(list, j), err);
+        if (rc)
+            keel_error_prefix(err, "item %zu", j);
+        else if ((rc = keel_value_list_append_take(results, one)))
+            keel_error_set(err, rc, "out of memory");
+    }
+    keel_value_unref(list);
+    if (rc) {
+        keel_value_unref(results);
+        return rc;
+    }
+    *out = results;
+    return 0;
+}
+
+static void run_step(exec *e, size_t i)
+{
+    step_run *sr = &e->runs[i];
+    keel_value *out = NULL;
+    sr->error.msg[0] = '\0';
+    int rc = e->p->steps[i].for_each ? call_each(&out, e, i, &sr->error)
+                                     : call_once(&out, e, i, NULL, &sr->error);
+    pthread_mutex_lock(&e->mu);
+    sr->rc = rc;
+    if (sr->state == RUNNING) { /* not already failed by its deadline */
+        sr->output = out;
+        sr->state = rc ? FAILED : DONE;
+        out = NULL;
+    }
+    e->running--;
+    pthread_cond_signal(&e->done);
+    pthread_mutex_unlock(&e->mu);
+    keel_value_unref(out);
+}
+
+/* ---- workers ---- */
+
+static void *worker(void *arg)
+{
+    exec *e = arg;
+    pthread_mutex_lock(&e->mu);
+    for (;;) {
+        while (e->q_head == e->q_tail && !e->stopping)
+            pthread_cond_wait(&e->work, &e->mu);
+        if (e->q_head == e->q_tail)
+            break;
+        size_t i = e->queue[e->q_head++];
+        e->runs[i].state = RUNNING;
+        pthread_mutex_unlock(&e->mu);
+        run_step(e, i);
+        pthread_mutex_lock(&e->mu);
+    }
+    pthread_mutex_unlock(&e->mu);
+    return NULL;
+}
+
+/* ---- the coordinator ---- */
+
+static void emit(exec *e, keel_exec_event_kind kind, size_t i)
+{
+    if (!e->o->on_event)
+        return;
+    const step_run *sr = &e->runs[i];
+    keel_exec_event ev = {kind, i, e->p->steps[i].id, e->p->steps[i].call,
+                          (double)(keel_now_ns() - sr->started_ns) / 1e6,
+                          kind == KEEL_EV_STEP_FINISHED ? sr->output : NULL,
+                          kind == KEEL_EV_STEP_FAILED ? &sr->error : NULL};
+    /* events go out without the lock: the callback may take its time */
+    pthread_mutex_unlock(&e->mu);
+    e->o->on_event(e->o->ud, &ev);
+    pthread_mutex_lock(&e->mu);
+}
+
+/* 1: ready, 0: waiting, -1: can never run (a dependency failed). */
+static int readiness(const exec *e, size_t i)
+{
+    int ready = 1;
+    for (size_t j = 0; j < e->g.n_deps[i]; j++) {
+        step_state st = e->runs[e->g.deps[i][j]].state;
+        if (st == FAILED || st == SKIPPED)
+            return -1;
+        if (st != DONE)
+            ready = 0;
+    }
+    return ready;
+}
+
+/* Reports finished and failed steps not yet reported. */
+static void report_ends(exec *e)
+{
+    for (size_t i = 0; i < e->g.n; i++) {
+        step_run *sr = &e->runs[i];
+        if (sr->reported || (sr->state != DONE && sr->state != FAILED))
+            continue;
+        sr->reported = true;
+        if (sr->state == FAILED && !e->failed) {
+            e->failed = true;
+            e->first_failure = i;
+        }
+        emit(e, sr->state == DONE ? KEEL_EV_STEP_FINISHED : KEEL_EV_STEP_FAILED,
+             i);
+    }
+}
+
+/* Fails running steps past their deadline and asks them to stop. */
+static void check_deadlines(exec *e)
+{
+    int64_t now = keel_now_ns();
+    for (size_t i = 0; i < e->g.n; i++) {
+        step_run *sr = &e->runs[i];
+        if (sr->state != RUNNING || now < sr->deadline_ns)
+            continue;
+        sr->cancel = 1;
+        sr->state = FAILED;
+        sr->rc = KEEL_ETIMEOUT;
+        keel_error_set(&sr->error, KEEL_ETIMEOUT,
+                       "timed out after %.0f s (still running; asked to stop)",
+                       e->o->step_timeout_s > 0 ? e->o->step_timeout_s : 60.0);
+    }
+}
+
+static int64_t timeout_ns(const exec *e)
+{
+    double s = e->o->step_timeout_s > 0 ? e->o->step_timeout_s : 60.0;
+    return (int64_t)(s * 1e9);
+}
+
+/* Starts (or, with one job, runs) every step that can start now, lowest
+ * index first. Returns how many were started. */
+static size_t start_ready(exec *e, bool inline_run)
+{
+    size_t started = 0;
+    for (size_t i = 0; i < e->g.n; i++) {
+        if (e->runs[i].state != PENDING)
+            continue;
+        int r = readiness(e, i);
+        if (r < 0) {
+            e->runs[i].state = SKIPPED;
+            emit(e, KEEL_EV_STEP_SKIPPED, i);
+            continue;
+        }
+        if (r == 0 || (e->failed && !e->o->keep_going))
+            continue;
+        step_run *sr = &e->runs[i];
+        sr->started_ns = keel_now_ns();
+        sr->deadline_ns = sr->started_ns + timeout_ns(e);
+        emit(e, KEEL_EV_STEP_STARTED, i);
+        started++;
+        e->running++;
+        if (inline_run) {
+            sr->state = RUNNING;
+            pthread_mutex_unlock(&e->mu);
+            run_step(e, i);
+            pthread_mutex_lock(&e->mu);
+            return started; /* strictly one at a time, in file order */
+        }
+        sr->state = QUEUED;
+        e->queue[e->q_tail++] = i;
+        pthread_cond_signal(&e->work);
+    }
+    return started;
+}
+
+static void wait_for_work(exec *e)
+{
+    /* wake at least every 100 ms to check deadlines */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100 * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&e->done, &e->mu, &ts);
+}
+
+static void coordinate(exec *e, bool inline_run)
+{
+    pthread_mutex_lock(&e->mu);
+    for (;;) {
+        report_ends(e);
+        size_t started = start_ready(e, inline_run);
+        report_ends(e);
+        if (e->running == 0 && started == 0)
+            break;
+        if (!inline_run && e->running > 0) {
+            wait_for_work(e);
+            check_deadlines(e);
+        }
+    }
+    for (size_t i = 0; i < e->g.n; i++) /* stopped by a failure */
+        if (e->runs[i].state == PENDING) {
+            e->runs[i].state = SKIPPED;
+            emit(e, KEEL_EV_STEP_SKIPPED, i);
+        }
+    e->stopping = true;
+    pthread_cond_broadcast(&e->work);
+    pthread_mutex_unlock(&e->mu);
+}
+
+/* ---- the run ---- */
+
+static unsigned job_count(const keel_exec_opts *o, size_t steps)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = o->jobs ? o->jobs : (unsigned)(cores > 0 ? cores : 1);
+    return n > steps ? (unsigned)steps : n;
+}
+
+static int finish(keel_value **out, exec *e, keel_error *err)
+{
+    if (e->failed) {
+        const step_run *sr = &e->runs[e->first_failure];
+        const keel_plan_step *s = &e->p->steps[e->first_failure];
+        return keel_error_set(err, sr->rc, "step '%s' (%s) failed: %s", s->id,
+                              s->call, sr->error.msg);
+    }
+    if (!e->p->output) {
+        *out = keel_value_null();
+        return *out ? 0 : keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    }
+    resolver r = {output_of, e, NULL};
+    int rc = plan_resolve(out, e->p->output, &r, err);
+    return rc ? keel_error_prefix(err, "output") : 0;
+}
+
+static void exec_free(exec *e)
+{
+    for (size_t i = 0; e->runs && i < e->g.n; i++)
+        keel_value_unref(e->runs[i].output);
+    keel_free(e->runs);
+    keel_free(e->queue);
+    plan_graph_free(&e->g);
+    pthread_mutex_destroy(&e->mu);
+    pthread_cond_destroy(&e->work);
+    pthread_cond_destroy(&e->done);
+}
+
+int keel_plan_run(keel_value **out, keel_kernel *k, const keel_plan *p,
+                  const keel_exec_opts *opts, keel_error *err)
+{
+    *out = NULL;
+    keel_exec_opts defaults = {0};
+    exec e = {.k = k, .p = p, .o = opts ? opts : &defaults};
+    pthread_mutex_init(&e.mu, NULL);
+    pthread_cond_init(&e.work, NULL);
+    pthread_cond_init(&e.done, NULL);
+    int rc = plan_graph_build(&e.g, p);
+    e.runs = rc ? NULL : keel_calloc(p->n_steps ? p->n_steps : 1, sizeof(step_run));
+    e.queue = rc ? NULL : keel_calloc(p->n_steps ? p->n_steps : 1, sizeof(size_t));
+    if (rc || !e.runs || !e.queue) {
+        exec_free(&e);
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    }
+    unsigned jobs = job_count(e.o, p->n_steps);
+    pthread_t threads[256];
+    unsigned started = 0;
+    if (jobs > 1)
+        for (; started < jobs && started < 256; started++)
+            if (pthread_create(&threads[started], NULL, worker, &e) != 0)
+                break;
+    coordinate(&e, started == 0);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    rc = finish(out, &e, err);
+    exec_free(&e);
+    return rc;
+}

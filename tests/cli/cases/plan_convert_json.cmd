@@ -1,0 +1,1 @@
+plan convert @SRC@/tests/data/plans/json/valid/mixed.json --to json

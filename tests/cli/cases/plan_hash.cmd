@@ -1,0 +1,1 @@
+plan hash @SRC@/tests/data/plans/json/valid/mixed.json

@@ -1,0 +1,1 @@
+plan show @SRC@/tests/data/plans/json/valid/mixed.json

@@ -1,0 +1,1 @@
+run @SRC@/tests/data/plans/json/valid/mixed.json --jobs 0

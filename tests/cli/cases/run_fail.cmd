@@ -1,0 +1,1 @@
+run @SRC@/tests/data/plans/cli/div_zero.json

@@ -1,0 +1,1 @@
+run @SRC@/tests/data/plans/json/valid/fields.json --plugins @BUILD@/tests/plugins

@@ -1,0 +1,1 @@
+run @SRC@/tests/data/plans/json/invalid/ref_later_step.json

@@ -1,0 +1,1 @@
+validate @SRC@/tests/data/plans/json/invalid/syntax.json

@@ -1,0 +1,149 @@
+/*
+ * exectest.c - a fixture plugin for executor tests: functions that wait for
+ * each other (to prove parallelism without timing), sleep cooperatively,
+ * fail on request, and record the order of calls.
+ */
+#include <keel/plugin.h>
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int inside, peak;
+static char journal[4096]; /* tags recorded, comma-separated */
+
+static const keel_value *arg(const keel_host_api *api, const keel_value *args,
+                             const char *name)
+{
+    return api->object_get(args, name);
+}
+
+/* Waits until n calls are inside at once; fails after 5 s. */
+static int rendezvous(const keel_host_api *api, keel_call *call,
+                      const keel_value *args, keel_value **result)
+{
+    int64_t n = 0;
+    api->get_int(arg(api, args, "n"), &n);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    pthread_mutex_lock(&mu);
+    inside++;
+    if (inside > peak)
+        peak = inside;
+    pthread_cond_broadcast(&cv);
+    int rc = 0;
+    while (peak < n && rc == 0)
+        rc = pthread_cond_timedwait(&cv, &mu, &until);
+    inside--;
+    int got = peak;
+    pthread_mutex_unlock(&mu);
+    if (got < n)
+        return api->set_error(call, KEEL_ETIMEOUT, "only %d of %lld calls ran "
+                              "at once", got, (long long)n);
+    *result = api->new_int(call, got);
+    return 0;
+}
+
+/* Sleeps ms milliseconds in 1 ms slices, stopping early when canceled. */
+static int nap(const keel_host_api *api, keel_call *call,
+               const keel_value *args, keel_value **result)
+{
+    int64_t ms = 0;
+    api->get_int(arg(api, args, "ms"), &ms);
+    struct timespec slice = {0, 1000000};
+    for (int64_t i = 0; i < ms; i++) {
+        if (api->canceled(call))
+            return api->set_error(call, KEEL_ECANCELED, "stopped after %lld ms",
+                                  (long long)i);
+        nanosleep(&slice, NULL);
+    }
+    *result = api->new_int(call, ms);
+    return 0;
+}
+
+static int fail(const keel_host_api *api, keel_call *call,
+                const keel_value *args, keel_value **result)
+{
+    (void)result;
+    const char *msg = api->get_string(arg(api, args, "message"), NULL);
+    return api->set_error(call, KEEL_EINVAL, "%s", msg);
+}
+
+/* Appends tag to the journal and returns it. */
+static int record(const keel_host_api *api, keel_call *call,
+                  const keel_value *args, keel_value **result)
+{
+    (void)call;
+    const keel_value *tag = arg(api, args, "tag");
+    const char *s = api->get_string(tag, NULL);
+    pthread_mutex_lock(&mu);
+    if (strlen(journal) + strlen(s) + 2 < sizeof(journal)) {
+        if (journal[0])
+            strcat(journal, ",");
+        strcat(journal, s);
+    }
+    pthread_mutex_unlock(&mu);
+    *result = (keel_value *)tag;
+    return 0;
+}
+
+/* Returns the journal and clears it, and the concurrency peak. */
+static int take_journal(const keel_host_api *api, keel_call *call,
+                        const keel_value *args, keel_value **result)
+{
+    (void)args;
+    pthread_mutex_lock(&mu);
+    *result = api->new_string(call, journal, strlen(journal));
+    journal[0] = '\0';
+    peak = 0;
+    pthread_mutex_unlock(&mu);
+    return *result ? 0 : KEEL_ENOMEM;
+}
+
+static int noop(const keel_host_api *api, keel_call *call,
+                const keel_value *args, keel_value **result)
+{
+    (void)api, (void)call, (void)args, (void)result;
+    return 0;
+}
+
+static const keel_param p_rendezvous[] = {
+    {"n", KEEL_TYPE_INT, "How many calls must meet.", true, NULL, NULL, NULL},
+    {"tag", KEEL_TYPE_ANY, "Ignored; makes steps distinct.", false, NULL, NULL, NULL},
+};
+static const keel_param p_nap[] = {
+    {"ms", KEEL_TYPE_INT, "Milliseconds.", true, NULL, "{\"minimum\": 0}", NULL},
+};
+static const keel_param p_fail[] = {
+    {"message", KEEL_TYPE_STRING, "What to say.", true, NULL, NULL, NULL},
+};
+static const keel_param p_record[] = {
+    {"tag", KEEL_TYPE_STRING, "What to record.", true, NULL, NULL, NULL},
+    {"after", KEEL_TYPE_ANY, "Ignored; creates a data dependency.", false,
+     NULL, NULL, NULL},
+};
+
+static const keel_function functions[] = {
+    {"rendezvous", "Wait until n calls run at once.", p_rendezvous, 2,
+     KEEL_TYPE_INT, NULL, 0, false, rendezvous},
+    {"nap", "Sleep cooperatively.", p_nap, 1, KEEL_TYPE_INT, NULL,
+     KEEL_EFFECT_IDEMPOTENT, false, nap},
+    {"fail", "Fail with a message.", p_fail, 1, KEEL_TYPE_NULL, NULL, 0, false,
+     fail},
+    {"record", "Record a tag in the journal.", p_record, 2, KEEL_TYPE_STRING,
+     NULL, KEEL_EFFECT_WRITES, false, record},
+    {"take_journal", "Return and clear the journal.", NULL, 0,
+     KEEL_TYPE_STRING, NULL, 0, false, take_journal},
+    {"noop", "Do nothing.", NULL, 0, KEEL_TYPE_NULL, NULL,
+     KEEL_EFFECT_IDEMPOTENT, false, noop},
+};
+
+static const keel_plugin plugin = {
+    KEEL_ABI_STAMP, "exectest", "1.0", "Executor test fixture.",
+    functions, KEEL_COUNTOF(functions), NULL, NULL,
+};
+
+KEEL_PLUGIN_EXPORT(plugin);
