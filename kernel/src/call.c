@@ -186,12 +186,27 @@ static keel_value *api_new_object(keel_call *c)
     return track(c, keel_value_object());
 }
 
+/* A container may change only while it has one owner (the call): once it
+ * is inside another value it is frozen. This also makes cycles impossible:
+ * closing one would need a container that is already inside another. */
+static int check_mutable(keel_call *c, const keel_value *container,
+                         const keel_value *item, const char *what)
+{
+    if (item == container || keel_value_shared(container))
+        return call_fail(c, KEEL_EINVAL, "%s: %s on a value that is already "
+                         "shared (finish building a container before putting "
+                         "it into another)", c->source, what);
+    return 0;
+}
+
 static int api_list_append(keel_call *c, keel_value *list,
                            const keel_value *item)
 {
     if (!list || !item || keel_value_type(list) != KEEL_TYPE_LIST)
         return call_fail(c, KEEL_ETYPE, "%s: list_append on a non-list",
                          c->source);
+    if (check_mutable(c, list, item, "list_append"))
+        return KEEL_EINVAL;
     int rc = keel_value_list_append(list, item);
     return rc ? call_fail(c, rc, "out of memory") : 0;
 }
@@ -205,6 +220,8 @@ static int api_object_set(keel_call *c, keel_value *obj, const char *key,
     if (!keel_utf8_valid(key, strlen(key)))
         return call_fail(c, KEEL_EINVAL, "%s: object key is not valid UTF-8",
                          c->source);
+    if (check_mutable(c, obj, item, "object_set"))
+        return KEEL_EINVAL;
     int rc = keel_value_object_set(obj, key, item);
     return rc ? call_fail(c, rc, "out of memory") : 0;
 }

@@ -141,6 +141,57 @@ int keel_invoke(keel_value **out, keel_kernel *k, const char *name,
     return keel_invoke_ex(out, k, name, args, NULL, err);
 }
 
+/* Error classes a caller must tell apart, passed through as the function
+ * reported them (docs/errors.md); any other failure is KEEL_EFAILED. */
+static const int passthrough[] = {KEEL_EUNAVAIL, KEEL_ETIMEOUT, KEEL_ECANCELED,
+                                  KEEL_ENOMEM, KEEL_EAUTH};
+
+static int failure_class(int rc)
+{
+    for (size_t i = 0; i < KEEL_COUNTOF(passthrough); i++)
+        if (rc == passthrough[i])
+            return rc;
+    return KEEL_EFAILED;
+}
+
+/* Runs the callback. On success *res is the result (a new reference, null
+ * when the callback left it unset); on failure err holds the function's
+ * message, prefixed with its name. */
+static int run_callback(keel_value **res, keel_kernel *k, const fn_entry *f,
+                        const keel_value *checked, const keel_invoke_opts *opts,
+                        keel_error *err)
+{
+    keel_call c;
+    keel_call_begin(&c, k, f->plugin, f->qname, err);
+    if (opts) {
+        c.deadline_ns = opts->deadline_ns;
+        c.cancel = opts->cancel;
+    }
+    keel_value *r = NULL;
+    int rc = f->fn(&keel_host_api_table, &c, checked, &r);
+    if (opts && opts->deadline_ns && keel_now_ns() >= opts->deadline_ns)
+        rc = keel_error_set(err, KEEL_ETIMEOUT,
+                            "%s: did not finish before its deadline", f->qname);
+    else if (rc != 0 && c.error_set && rc < 0)
+        keel_error_prefix(err, "%s", f->qname);
+    else if (rc != 0)
+        keel_error_set(err, KEEL_EFAILED, "%s failed (code %d) without a "
+                       "message", f->qname, rc);
+    /* r is owned by the call, or borrowed from the arguments: take our own
+     * reference before the call releases what it made, and never touch it
+     * after a failure. */
+    *res = rc == 0 ? keel_value_ref(r) : NULL;
+    keel_call_end(&c);
+    if (rc != 0) {
+        rc = failure_class(rc);
+        err->code = rc;
+        return rc;
+    }
+    if (!*res && !(*res = keel_value_null()))
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    return 0;
+}
+
 int keel_invoke_ex(keel_value **out, keel_kernel *k, const char *name,
                    const keel_value *args, const keel_invoke_opts *opts,
                    keel_error *err)
@@ -165,45 +216,12 @@ int keel_invoke_ex(keel_value **out, keel_kernel *k, const char *name,
     keel_labels *labels = NULL;
     int rc = check_args(&checked, f, args, err);
     keel_value_unref(empty);
-    if (rc)
-        return rc;
-    keel_call c;
-    keel_call_begin(&c, k, f->plugin, f->qname, err);
-    if (opts) {
-        c.deadline_ns = opts->deadline_ns;
-        c.cancel = opts->cancel;
-    }
-    rc = f->fn(&keel_host_api_table, &c, checked, &res);
-    if (opts && opts->deadline_ns && keel_now_ns() >= opts->deadline_ns) {
-        res = NULL; /* owned by the call, released with it */
-        c.error_set = true;
-        rc = keel_error_set(err, KEEL_ETIMEOUT,
-                            "did not finish before its deadline");
-    }
-    if (rc == 0) {
-        res = keel_value_ref(res);
-        if (!res && !(res = keel_value_null()))
-            rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    } else if (rc > 0 || !c.error_set)
-        keel_error_set(err, rc < 0 ? rc : KEEL_EFAILED,
-                       "%s failed (code %d) without a message", f->qname, rc);
-    else
-        keel_error_prefix(err, "%s", f->qname);
-    /* What the function reported is a run-time failure of the call, except
-     * for the classes a caller must tell apart (a service down, a deadline,
-     * memory). The plugin's message is kept either way. */
-    if (rc > 0 || (rc < 0 && rc != KEEL_EUNAVAIL && rc != KEEL_ETIMEOUT &&
-                   rc != KEEL_ECANCELED && rc != KEEL_ENOMEM &&
-                   rc != KEEL_EAUTH))
-        rc = KEEL_EFAILED;
-    if (rc)
-        err->code = rc;
-    keel_call_end(&c);
+    if (rc == 0)
+        rc = run_callback(&res, k, f, checked, opts, err);
     if (rc == 0)
         rc = check_result(f, res, err);
-    if (rc == 0 && (rc = result_labels(&labels, f, checked)) == 0)
-        rc = keel_value_add_labels(&res, labels);
-    if (rc == KEEL_ENOMEM)
+    if (rc == 0 && ((rc = result_labels(&labels, f, checked)) ||
+                    (rc = keel_value_add_labels(&res, labels))))
         keel_error_set(err, rc, "out of memory");
     keel_labels_unref(labels);
     keel_value_unref(checked);

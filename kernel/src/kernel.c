@@ -118,9 +118,13 @@ static int run_init(keel_kernel *k, plugin_rec *rec, keel_error *err)
     keel_value_unref(empty);
     if (rc == 0)
         return 0;
+    /* the code is what init returned, whatever it passed to set_error */
+    int code = rc < 0 ? rc : KEEL_EFAILED;
     if (!c.error_set)
-        keel_error_set(err, KEEL_EFAILED, "failed with code %d", rc);
-    return keel_error_prefix(err, "init");
+        keel_error_set(err, code, "failed with code %d", rc);
+    keel_error_prefix(err, "init");
+    err->code = code;
+    return code;
 }
 
 /* dlopen, find the entry, read and check the descriptor, init, register. */

@@ -99,6 +99,9 @@ const fn_entry *keel_registry_find(const keel_kernel *k, const char *qname);
 size_t keel_registry_suggest(const keel_kernel *k, const char *qname,
                              const char **out, size_t max);
 
+/* True when v has more than one owner: it may no longer change. */
+bool keel_value_shared(const keel_value *v);
+
 /* Canonical names: [a-z][a-z0-9_]*. */
 bool keel_name_canonical(const char *s);
 

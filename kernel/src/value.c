@@ -7,6 +7,7 @@
  * container's labels include those of everything put into it.
  */
 #include "alloc.h"
+#include "kernel_internal.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -141,6 +142,11 @@ void keel_value_unref(keel_value *v)
     }
     keel_labels_unref(v->labels);
     keel_free(v);
+}
+
+bool keel_value_shared(const keel_value *v)
+{
+    return v && atomic_load(&((keel_value *)v)->refs) > 1;
 }
 
 keel_type keel_value_type(const keel_value *v)

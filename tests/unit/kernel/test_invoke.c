@@ -197,6 +197,54 @@ static void test_invoke__every_allocation_failure_is_clean(void **s)
     keel_kernel_free(k);
 }
 
+static keel_kernel *hostile_kernel(void)
+{
+    keel_kernel *k;
+    keel_error err = {0};
+    char path[1024];
+    ts_fixture_path(path, sizeof(path), "hostile");
+    assert_int_equal(keel_kernel_open(&k, &err), 0);
+    if (keel_kernel_load_file(k, path, &err) != 0)
+        fail_msg("%s", err.msg);
+    return k;
+}
+
+static void test_invoke__result_set_before_failure_is_dropped(void **s)
+{
+    (void)s;
+    keel_kernel *k = hostile_kernel();
+    expect_error(k, "hostile.result_then_fail", NULL, KEEL_EFAILED,
+                 "hostile.result_then_fail: failed after setting a result");
+    /* a borrowed argument handed back with a failure is left alone: the
+     * caller's object must survive (ASan would see a use after free) */
+    keel_value *args = ts_json("{\"x\":[1,2]}");
+    keel_value *out = NULL;
+    keel_error err = {0};
+    assert_int_equal(keel_invoke(&out, k, "hostile.arg_then_fail", args, &err),
+                     KEEL_EFAILED);
+    assert_string_equal(err.msg, "hostile.arg_then_fail failed (code -1) "
+                                 "without a message");
+    ts_assert_json(args, "{\"x\":[1,2]}");
+    keel_value_unref(args);
+    keel_kernel_free(k);
+}
+
+static void test_invoke__plugins_cannot_build_cycles(void **s)
+{
+    (void)s;
+    keel_kernel *k = hostile_kernel();
+    keel_value *out = NULL;
+    keel_error err = {0};
+    assert_int_equal(keel_invoke(&out, k, "hostile.cycle", NULL, &err), 0);
+    /* appending o to l works; l into itself, or l back into o, does not */
+    ts_assert_json(out, "{\"into\":0,\"self\":-1,\"close\":-1}");
+    keel_value_unref(out);
+    expect_error(k, "hostile.bad_utf8", NULL, KEEL_EFAILED,
+                 "hostile.bad_utf8: hostile.bad_utf8 built a string that is "
+                 "not valid UTF-8");
+    keel_kernel_free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +257,8 @@ int main(void)
         cmocka_unit_test(test_invoke__untrusted_output_labelled_with_function),
         cmocka_unit_test(test_invoke__int_converted_for_float_parameter),
         cmocka_unit_test(test_invoke__every_allocation_failure_is_clean),
+        cmocka_unit_test(test_invoke__result_set_before_failure_is_dropped),
+        cmocka_unit_test(test_invoke__plugins_cannot_build_cycles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -149,6 +149,17 @@ static void test_loader__bad_schema_refused(void **s)
     keel_kernel_free(k);
 }
 
+static void test_loader__init_failure_counts_whatever_code_it_set(void **s)
+{
+    (void)s;
+    keel_kernel *k;
+    keel_error err = {0};
+    assert_int_equal(load_fixture(&k, "init_lies", &err), KEEL_EFAILED);
+    assert_reason(&err, "init_lies", "init: not ready");
+    assert_null(keel_kernel_lookup(k, "init_lies.nop"));
+    keel_kernel_free(k);
+}
+
 static void test_loader__failing_init_refused(void **s)
 {
     (void)s;
@@ -293,9 +304,9 @@ static void test_loader__directory_keeps_going_past_bad_plugins(void **s)
     assert_int_equal(keel_kernel_open(&k, &err), 0);
     int refused = keel_kernel_load_dir(k, dir, &err);
     /* Name order decides: good.so claims "fixture" before twin.so, which
-     * is then refused; the other seven are refused for their own reasons.
+     * is then refused; the other eight are refused for their own reasons.
      * Nothing stops the loop. */
-    assert_int_equal(refused, 8);
+    assert_int_equal(refused, 9);
     size_t loaded = 0;
     for (size_t i = 0; i < keel_kernel_plugin_count(k); i++) {
         keel_plugin_info info;
@@ -306,7 +317,7 @@ static void test_loader__directory_keeps_going_past_bad_plugins(void **s)
             assert_non_null(strstr(info.error, "plugin name 'fixture' is "
                                                "already taken by"));
     }
-    assert_int_equal(loaded, 2); /* good and exectest */
+    assert_int_equal(loaded, 3); /* good, exectest, hostile */
     assert_non_null(keel_kernel_lookup(k, "fixture.fetch"));
     keel_kernel_free(k);
 }
@@ -336,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_loader__bad_name_refused),
         cmocka_unit_test(test_loader__bad_schema_refused),
         cmocka_unit_test(test_loader__failing_init_refused),
+        cmocka_unit_test(test_loader__init_failure_counts_whatever_code_it_set),
         cmocka_unit_test(test_loader__world_writable_directory_refused),
         cmocka_unit_test(test_loader__group_writable_file_refused),
         cmocka_unit_test(test_loader__foreign_owner_refused),
