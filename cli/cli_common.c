@@ -139,7 +139,7 @@ static int add_env_dirs(cli_ctx *ctx)
         return 0;
     char *copy = strdup(env);
     if (!copy)
-        return cli_usage_error("out of memory");
+        return cli_fail(KEEL_ENOMEM, NULL);
     int rc = 0;
     for (char *save = NULL, *tok = strtok_r(copy, ":", &save); tok && !rc;
          tok = strtok_r(NULL, ":", &save)) {
@@ -178,6 +178,24 @@ static void log_to_stderr(void *ud, int level, const char *source,
                 level >= KEEL_LOG_ERROR ? "error" : "warning", source, msg);
 }
 
+/* Settings for a plugin that is not loaded would be silently ignored. */
+static void warn_unused_settings(const cli_ctx *ctx)
+{
+    const keel_value *s = keel_config_plugin_settings(ctx->config);
+    for (size_t i = 0; i < keel_value_len(s); i++) {
+        const char *name = keel_value_object_key_at(s, i);
+        bool loaded = false;
+        for (size_t j = 0; !loaded && j < keel_kernel_plugin_count(ctx->kernel); j++) {
+            keel_plugin_info p;
+            keel_kernel_plugin_at(&p, ctx->kernel, j);
+            loaded = p.loaded && strcmp(p.name, name) == 0;
+        }
+        if (!loaded)
+            cli_warn("plugins.settings.%s: no plugin named '%s' is loaded; "
+                     "its settings are not used", name, name);
+    }
+}
+
 int cli_open_kernel(cli_ctx *ctx)
 {
     if (ctx->kernel)
@@ -200,6 +218,7 @@ int cli_open_kernel(cli_ctx *ctx)
             return cli_fail(rc, &err);
     }
     keel_kernel_set_log(ctx->kernel, log_to_stderr, NULL);
+    warn_unused_settings(ctx);
     return 0;
 }
 

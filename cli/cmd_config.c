@@ -28,7 +28,7 @@ int cmd_config_show(cli_ctx *ctx)
         return rc;
     char *text = NULL;
     if (keel_config_show(&text, ctx->config) != 0)
-        return cli_usage_error("out of memory");
+        return cli_fail(KEEL_ENOMEM, NULL);
     fputs(text, stdout);
     keel_free(text);
     return KEEL_EXIT_OK;

@@ -95,8 +95,10 @@ static int build_args(keel_value **out, cli_ctx *ctx, const keel_fn_info *f,
     if (ctx->args_json) {
         rc = keel_value_from_json(&args, ctx->args_json,
                                   strlen(ctx->args_json), err);
-        if (rc)
-            return keel_error_prefix(err, "--args");
+        if (rc) {
+            keel_error_prefix(err, "--args");
+            return rc;
+        }
         if (keel_value_type(args) != KEEL_TYPE_OBJECT) {
             keel_value_unref(args);
             return keel_error_set(err, KEEL_EINVAL,
@@ -139,7 +141,7 @@ static int print_json_result(int rc, const keel_value *res,
 {
     keel_value *o = keel_value_object();
     if (!o)
-        return cli_usage_error("out of memory");
+        return cli_fail(KEEL_ENOMEM, NULL);
     keel_value_object_set_take(o, "ok", keel_value_bool(rc == 0));
     if (rc == 0) {
         keel_value *labels = keel_value_list();

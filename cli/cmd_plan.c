@@ -55,9 +55,10 @@ static int validate_json(const keel_plan *p, const keel_diags *d)
 {
     char hash[65] = "", *errors = NULL;
     if (keel_plan_hash(hash, p) != 0 || keel_diags_json(&errors, d) != 0)
-        return cli_usage_error("out of memory");
-    printf("{\"valid\": %s, \"hash\": \"%s\", \"errors\": %s",
-           d->n ? "false" : "true", hash, errors);
+        return cli_fail(KEEL_ENOMEM, NULL);
+    /* errors ends with a newline */
+    printf("{\"valid\": %s, \"hash\": \"%s\", \"errors\": %.*s}\n",
+           d->n ? "false" : "true", hash, (int)strlen(errors) - 1, errors);
     keel_free(errors);
     return d->n ? KEEL_EXIT_USAGE : KEEL_EXIT_OK;
 }
@@ -77,8 +78,9 @@ int cmd_validate(cli_ctx *ctx)
         print_diags(&d, ctx->pos[0]);
         rc = KEEL_EXIT_USAGE;
     } else if (rc == 0) {
-        char hash[65];
-        keel_plan_hash(hash, p);
+        char hash[65] = "";
+        if (keel_plan_hash(hash, p) != 0)
+            rc = cli_fail(KEEL_ENOMEM, NULL);
         printf("%s: valid plan, %zu step%s, hash %s\n", ctx->pos[0], p->n_steps,
                p->n_steps == 1 ? "" : "s", hash);
     }
@@ -234,8 +236,12 @@ static const keel_kernel *kernel_if_any(cli_ctx *ctx)
 
 static int print_text(int rc, char *text)
 {
-    if (rc || !text)
-        return cli_usage_error("out of memory");
+    if (rc || !text) {
+        keel_error err;
+        keel_error_set(&err, rc ? rc : KEEL_ENOMEM, "cannot write the plan: %s",
+                       keel_strerror(rc ? rc : KEEL_ENOMEM));
+        return cli_fail(err.code, &err);
+    }
     fputs(text, stdout);
     keel_free(text);
     return KEEL_EXIT_OK;
@@ -290,7 +296,7 @@ int cmd_plan_hash(cli_ctx *ctx)
     rc = keel_plan_hash(hash, p);
     keel_plan_free(p);
     if (rc)
-        return cli_usage_error("out of memory");
+        return cli_fail(KEEL_ENOMEM, NULL);
     printf("%s\n", hash);
     return KEEL_EXIT_OK;
 }

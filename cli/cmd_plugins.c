@@ -55,7 +55,7 @@ static int list_json(const keel_kernel *k)
     keel_value_unref(root);
     keel_value_unref(ok);
     keel_value_unref(bad);
-    return rc ? cli_usage_error("out of memory") : KEEL_EXIT_OK;
+    return rc ? cli_fail(KEEL_ENOMEM, NULL) : KEEL_EXIT_OK;
 }
 
 /* Loaded plugins by name; refused ones by file, which is load order. */
@@ -107,16 +107,13 @@ int cmd_plugins_list(cli_ctx *ctx)
 
 /* ---- describe ---- */
 
-static const char *const effect_names[] = {"reads", "writes", "network",
-                                           "destructive", "idempotent"};
-
 static void print_effects(unsigned effects, bool untrusted)
 {
     printf("  effects: ");
     bool any = false;
-    for (size_t i = 0; i < sizeof(effect_names) / sizeof(effect_names[0]); i++)
-        if (effects & (1u << i)) {
-            printf("%s%s", any ? ", " : "", effect_names[i]);
+    for (unsigned flag = 1; flag && flag <= effects; flag <<= 1)
+        if ((effects & flag) && keel_effect_name(flag)) {
+            printf("%s%s", any ? ", " : "", keel_effect_name(flag));
             any = true;
         }
     printf("%s%s\n", any ? "" : "none",
@@ -148,12 +145,15 @@ static int describe_function(cli_ctx *ctx, const char *name)
 {
     const keel_fn_info *f = keel_kernel_lookup(ctx->kernel, name);
     if (!f) {
-        keel_error err = {0};
-        keel_value *out = NULL;
-        /* reuse invoke's lookup message, which suggests close names */
-        int rc = keel_invoke(&out, ctx->kernel, name, NULL, &err);
-        keel_value_unref(out);
-        return cli_fail(rc ? rc : KEEL_ENOTFOUND, &err);
+        const char *near[3];
+        size_t n = keel_kernel_suggest(ctx->kernel, name, near, 3);
+        if (n == 0)
+            return cli_usage_error("unknown function '%s' (see `keel plugins "
+                                   "list`)", name);
+        return cli_usage_error("unknown function '%s'; did you mean %s%s%s%s%s?",
+                               name, near[0], n > 1 ? ", " : "",
+                               n > 1 ? near[1] : "", n > 2 ? ", " : "",
+                               n > 2 ? near[2] : "");
     }
     if (!ctx->json) {
         describe_function_text(f);
@@ -161,7 +161,7 @@ static int describe_function(cli_ctx *ctx, const char *name)
     }
     char *json = NULL;
     if (keel_catalog_function_json(&json, f, true) != 0)
-        return cli_usage_error("out of memory");
+        return cli_fail(KEEL_ENOMEM, NULL);
     printf("%s\n", json);
     keel_free(json);
     return KEEL_EXIT_OK;
@@ -199,7 +199,7 @@ static int describe_plugin_json(const keel_kernel *k, const keel_plugin_info *p)
         cli_print_json_value(o, true);
     keel_value_unref(o);
     keel_value_unref(fns);
-    return rc ? cli_usage_error("out of memory") : KEEL_EXIT_OK;
+    return rc ? cli_fail(KEEL_ENOMEM, NULL) : KEEL_EXIT_OK;
 }
 
 static int describe_plugin(cli_ctx *ctx, const char *name)
@@ -246,7 +246,7 @@ int cmd_plugins_catalog(cli_ctx *ctx)
     rc = ctx->json ? keel_catalog_json(&text, ctx->kernel, true)
                    : keel_catalog_text(&text, ctx->kernel);
     if (rc)
-        return cli_usage_error("out of memory");
+        return cli_fail(KEEL_ENOMEM, NULL);
     fputs(text, stdout);
     if (ctx->json)
         fputc('\n', stdout);

@@ -28,14 +28,12 @@ static bool should_fail(void)
 {
     atomic_fetch_add_explicit(&alloc_total, 1, memory_order_relaxed);
     long left = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
-    if (left <= 0)
-        return false;
-    if (left == 1) {
-        if (!atomic_load(&fail_sticky))
-            atomic_store(&fail_countdown, 0);
-        return true;
+    while (left > 0) {
+        /* one thread wins each step of the countdown */
+        long next = left == 1 ? (atomic_load(&fail_sticky) ? 1 : 0) : left - 1;
+        if (atomic_compare_exchange_weak(&fail_countdown, &left, next))
+            return left == 1;
     }
-    atomic_fetch_sub(&fail_countdown, 1);
     return false;
 }
 

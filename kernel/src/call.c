@@ -243,13 +243,17 @@ static void *api_call_alloc(keel_call *c, size_t n)
     if (c->n_blocks == c->cap_blocks) {
         size_t cap = c->cap_blocks ? c->cap_blocks * 2 : 4;
         void **b = keel_realloc(c->blocks, cap * sizeof(*b));
-        if (!b)
+        if (!b) {
+            call_fail(c, KEEL_ENOMEM, "%s: out of memory", c->source);
             return NULL;
+        }
         c->blocks = b;
         c->cap_blocks = cap;
     }
     void *p = keel_calloc(1, n);
-    if (p)
+    if (!p)
+        call_fail(c, KEEL_ENOMEM, "%s: out of memory", c->source);
+    else
         c->blocks[c->n_blocks++] = p;
     return p;
 }
@@ -257,8 +261,10 @@ static void *api_call_alloc(keel_call *c, size_t n)
 static const char *api_to_json(keel_call *c, const keel_value *v)
 {
     char *json;
-    if (keel_value_to_json(&json, v, false) != 0)
+    if (keel_value_to_json(&json, v, false) != 0) {
+        call_fail(c, KEEL_ENOMEM, "%s: out of memory", c->source);
         return NULL;
+    }
     /* Hand the text to the call so it is freed with it. */
     char *copy = api_call_alloc(c, strlen(json) + 1);
     if (copy)
@@ -307,11 +313,16 @@ int64_t keel_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+void keel_cancel(int *flag)
+{
+    __atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+}
+
 static int api_canceled(keel_call *c)
 {
     if (!c)
         return 0;
-    if (c->cancel && *c->cancel)
+    if (c->cancel && __atomic_load_n(c->cancel, __ATOMIC_ACQUIRE))
         return 1;
     return c->deadline_ns && keel_now_ns() >= c->deadline_ns;
 }

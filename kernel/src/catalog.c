@@ -62,7 +62,8 @@ static void put_value(keel_buf *b, const keel_value *v)
 static void put_param_schema(keel_buf *b, const fn_entry *f, size_t i)
 {
     const keel_param *p = &f->params[i];
-    const char *jt = keel_schema_type_name(p->type);
+    /* the schema's type: the declared one, or what "type" narrowed "any" to */
+    const char *jt = keel_schema_type_name(keel_schema_type(f->schemas[i]));
     keel_buf_putc(b, '{');
     if (jt) {
         put_key(b, "type");
@@ -120,6 +121,14 @@ static const struct {
     {KEEL_EFFECT_DESTRUCTIVE, "destructive"},
     {KEEL_EFFECT_IDEMPOTENT, "idempotent"},
 };
+
+const char *keel_effect_name(unsigned flag)
+{
+    for (size_t i = 0; i < sizeof(effect_names) / sizeof(effect_names[0]); i++)
+        if (effect_names[i].flag == flag)
+            return effect_names[i].name;
+    return NULL;
+}
 
 static void put_effects_text(keel_buf *b, const fn_entry *f)
 {

@@ -9,12 +9,15 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "kernel_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_CONFIG_BYTES (4u << 20)
 
@@ -64,16 +67,6 @@ static int check_plugin_paths(keel_config *c, const keel_value *v,
     return rc;
 }
 
-static bool canonical(const char *s)
-{
-    if (!(*s >= 'a' && *s <= 'z'))
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
-}
-
 static int check_plugin_settings(keel_config *c, const keel_value *v,
                                  keel_error *err)
 {
@@ -82,7 +75,7 @@ static int check_plugin_settings(keel_config *c, const keel_value *v,
         const char *name = keel_value_object_key_at(v, i);
         char path[160];
         snprintf(path, sizeof(path), "plugins.settings.%s", name);
-        if (!canonical(name))
+        if (!keel_name_canonical(name))
             return keel_error_set(err, KEEL_EINVAL,
                                   "%s: '%s' is not a plugin name "
                                   "([a-z][a-z0-9_]*)", path, name);
@@ -143,23 +136,23 @@ static const struct section {
 
 /* ---- secrets ---- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* A key that would hold a secret itself (not its file or variable name). */
+/* A key that would hold a secret itself (not its file or variable name):
+ * one that is, or ends in "_" followed by, a secret word. "smtp_password"
+ * and "api_key" are secrets; "password_env", "token_count" and
+ * "max_tokens" are not. */
 static bool secret_key(const char *k)
 {
-    static const char *const words[] = {"password", "passwd", "secret",
-                                        "token", "api_key", "apikey",
-                                        "private_key", "credential"};
-    if (ends_with(k, "_file") || ends_with(k, "_env"))
-        return false;
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (strstr(k, words[i]))
+    static const char *const words[] = {
+        "password", "passwd",     "secret",      "token",     "api_key",
+        "apikey",   "access_key", "private_key", "secret_key", "credential",
+        "credentials"};
+    size_t n = strlen(k);
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t m = strlen(words[i]);
+        if (n >= m && strcmp(k + n - m, words[i]) == 0 &&
+            (n == m || k[n - m - 1] == '_'))
             return true;
+    }
     return false;
 }
 
@@ -182,12 +175,13 @@ static int refuse_secrets(const keel_value *v, keel_buf *path, keel_error *err)
             size_t mark = path->len;
             keel_buf_printf(path, "%s%s", mark ? "." : "", k);
             int rc = 0;
-            if (secret_key(k) && keel_value_type(item) == KEEL_TYPE_STRING)
+            if (secret_key(k) && keel_value_type(item) != KEEL_TYPE_NULL)
                 rc = keel_error_set(err, KEEL_EINVAL,
                                     "%s: secrets may not be written in the "
                                     "config file; name an environment "
                                     "variable (%s_env) or a file (%s_file) "
-                                    "instead", path->data, k, k);
+                                    "instead", path->failed ? k : path->data,
+                                    k, k);
             else
                 rc = refuse_secrets(item, path, err);
             path->len = mark;
@@ -195,12 +189,37 @@ static int refuse_secrets(const keel_value *v, keel_buf *path, keel_error *err)
                 path->data[mark] = '\0';
             if (rc)
                 return rc;
+            if (path->failed)
+                return keel_error_set(err, KEEL_ENOMEM, "out of memory");
         }
     }
     return 0;
 }
 
 /* ---- loading ---- */
+
+/* The default state directory: $XDG_STATE_HOME/keel, else
+ * <home>/.local/state/keel with home from $HOME or the password database.
+ * Relative values are ignored (XDG says so), and there is no fallback to a
+ * shared directory such as /tmp, where others could plant files first. */
+static int default_state_dir(keel_config *c)
+{
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char buf[4096], pwbuf[4096];
+    struct passwd pw, *found = NULL;
+    if (xdg && xdg[0] == '/')
+        snprintf(buf, sizeof(buf), "%s/keel", xdg);
+    else if (home && home[0] == '/')
+        snprintf(buf, sizeof(buf), "%s/.local/state/keel", home);
+    else if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf), &found) == 0 &&
+             found && found->pw_dir && found->pw_dir[0] == '/')
+        snprintf(buf, sizeof(buf), "%s/.local/state/keel", found->pw_dir);
+    else
+        return 0; /* none: commands that need one say so */
+    c->state_dir = keel_strdup(buf);
+    return c->state_dir ? 0 : KEEL_ENOMEM;
+}
 
 static keel_config *config_new(const char *file)
 {
@@ -256,6 +275,8 @@ int keel_config_parse(keel_config **out, const char *path, const char *text,
     int rc = keel_value_from_json(&c->root, text, len, err);
     if (rc == 0)
         rc = check_root(c, c->root, err);
+    if (rc == 0 && !c->state_dir && default_state_dir(c))
+        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
     if (rc) {
         keel_error_prefix(err, "%s", path);
         keel_config_free(c);
@@ -326,8 +347,13 @@ int keel_config_load(keel_config **out, const char *explicit_path,
     char path[4096];
     find_file(path, sizeof(path), explicit_path);
     if (!path[0]) {
-        *out = config_new(NULL);
-        return *out ? 0 : keel_error_set(err, KEEL_ENOMEM, "out of memory");
+        keel_config *c = config_new(NULL);
+        if (!c || default_state_dir(c)) {
+            keel_config_free(c);
+            return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+        }
+        *out = c;
+        return 0;
     }
     char *text = NULL;
     size_t len = 0;
@@ -409,18 +435,7 @@ const keel_value *keel_config_plugin_settings(const keel_config *c)
 
 const char *keel_config_state_dir(const keel_config *c)
 {
-    if (c->state_dir)
-        return c->state_dir;
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    char buf[4096];
-    if (xdg && *xdg)
-        snprintf(buf, sizeof(buf), "%s/keel", xdg);
-    else
-        snprintf(buf, sizeof(buf), "%s/.local/state/keel",
-                 home && *home ? home : "/tmp");
-    ((keel_config *)c)->state_dir = keel_strdup(buf); /* computed once */
-    return c->state_dir ? c->state_dir : "/tmp/keel-state";
+    return c->state_dir;
 }
 
 /* ---- show ---- */
@@ -495,7 +510,10 @@ int keel_config_show(char **out, const keel_config *c)
     put_redacted(&b, c->settings, 2);
     keel_buf_puts(&b, "\n  },\n  \"state_dir\": ");
     const char *sd = keel_config_state_dir(c);
-    keel_buf_json_string(&b, sd, strlen(sd));
+    if (sd)
+        keel_buf_json_string(&b, sd, strlen(sd));
+    else
+        keel_buf_puts(&b, "null");
     keel_buf_puts(&b, "\n}\n");
     return keel_buf_finish(&b, out);
 }

@@ -35,6 +35,12 @@ static void read_row(void *dst, size_t want, const void *table, size_t have,
     memcpy(dst, (const char *)table + i * have, have < want ? have : want);
 }
 
+/* Descriptor text ends up in JSON catalogs and LLM prompts. */
+static bool text_ok(const char *s)
+{
+    return s && *s && keel_utf8_valid(s, strlen(s));
+}
+
 static bool type_known(keel_type t)
 {
     return (unsigned)t <= KEEL_TYPE_ANY;
@@ -74,16 +80,19 @@ static int read_param(fn_entry *f, size_t i, keel_error *err)
         return keel_error_set(err, KEEL_EPLUGIN,
                               "parameter '%s': unknown type %d", p->name,
                               (int)p->type);
-    if (!p->description || !*p->description)
+    if (!text_ok(p->description))
         return keel_error_set(err, KEEL_EPLUGIN,
-                              "parameter '%s': missing description", p->name);
+                              "parameter '%s': description missing or not "
+                              "valid UTF-8", p->name);
     if (p->sink && !keel_name_canonical(p->sink))
         return keel_error_set(err, KEEL_EPLUGIN,
                               "parameter '%s': sink class '%s' is not canonical",
                               p->name, p->sink);
     int rc = keel_schema_compile(&f->schemas[i], p->type, p->schema, err);
-    if (rc)
-        return keel_error_prefix(err, "parameter '%s': schema", p->name);
+    if (rc) {
+        keel_error_prefix(err, "parameter '%s': schema", p->name);
+        return rc;
+    }
     if (!p->default_json)
         return 0;
     if (p->required)
@@ -94,8 +103,10 @@ static int read_param(fn_entry *f, size_t i, keel_error *err)
                               strlen(p->default_json), err);
     if (rc == 0)
         rc = keel_schema_check(f->schemas[i], &f->defaults[i], err);
-    if (rc)
-        return keel_error_prefix(err, "parameter '%s': default", p->name);
+    if (rc) {
+        keel_error_prefix(err, "parameter '%s': default", p->name);
+        return rc;
+    }
     return 0;
 }
 
@@ -116,8 +127,9 @@ static int read_function(fn_entry *f, plugin_rec *rec, const keel_function *fd,
     if (!f->qname)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
     snprintf(f->qname, qlen + 1, "%s.%s", rec->name, fd->name);
-    if (!fd->description || !*fd->description)
-        return keel_error_set(err, KEEL_EPLUGIN, "missing description");
+    if (!text_ok(fd->description))
+        return keel_error_set(err, KEEL_EPLUGIN,
+                              "description missing or not valid UTF-8");
     if (!fd->fn)
         return keel_error_set(err, KEEL_EPLUGIN, "no callback");
     if (!type_known(fd->returns))
@@ -149,8 +161,10 @@ static int read_function(fn_entry *f, plugin_rec *rec, const keel_function *fd,
                                       strlen(fd->returns_schema), err);
         if (rc == 0 && keel_value_type(f->returns_schema) != KEEL_TYPE_OBJECT)
             rc = keel_error_set(err, KEEL_EPLUGIN, "must be a JSON object");
-        if (rc)
-            return keel_error_prefix(err, "returns_schema");
+        if (rc) {
+            keel_error_prefix(err, "returns_schema");
+            return rc;
+        }
     }
     if (fd->untrusted_output && !(f->self_label = keel_labels_new(f->qname)))
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
@@ -188,6 +202,15 @@ static int check_stamp(const keel_abi_stamp *st, keel_error *err)
                               "this keel's ABI %d.%d; upgrade keel or rebuild "
                               "the plugin", st->major, st->minor,
                               KEEL_ABI_MAJOR, KEEL_ABI_MINOR);
+    /* Sizes beyond any plausible growth mean a corrupt stamp: reading rows
+     * with them would run past the plugin's tables. */
+    if (st->sizeof_plugin > 4096 || st->sizeof_function > 4096 ||
+        st->sizeof_param > 4096)
+        return keel_error_set(err, KEEL_EABI,
+                              "descriptor struct sizes (%u, %u, %u) are not "
+                              "plausible; the ABI stamp is corrupt",
+                              st->sizeof_plugin, st->sizeof_function,
+                              st->sizeof_param);
     /* Within one major the 1.0 members are always present. */
     if (st->sizeof_plugin < offsetof(keel_plugin, fini) + sizeof(keel_fini_fn) ||
         st->sizeof_function < offsetof(keel_function, fn) + sizeof(keel_fn) ||
@@ -225,6 +248,10 @@ int keel_descriptor_read(plugin_rec *rec, const keel_plugin *desc,
     if (strlen(pd.name) > NAME_MAX_QUALIFIED - 2)
         return keel_error_set(err, KEEL_EPLUGIN, "plugin name '%s' is too long",
                               pd.name);
+    if ((pd.version && *pd.version && !text_ok(pd.version)) ||
+        (pd.description && *pd.description && !text_ok(pd.description)))
+        return keel_error_set(err, KEEL_EPLUGIN, "plugin version or "
+                              "description is not valid UTF-8");
     int oom = 0;
     rec->name = dup_or_null(pd.name, &oom);
     rec->version = dup_or_null(pd.version ? pd.version : "", &oom);

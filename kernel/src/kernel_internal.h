@@ -73,7 +73,7 @@ struct keel_call {
     keel_error *err;
     bool error_set;
     int64_t deadline_ns;        /* 0: none */
-    const volatile int *cancel; /* or NULL */
+    const int *cancel; /* or NULL; read atomically */
 };
 
 void keel_call_begin(keel_call *c, keel_kernel *k, plugin_rec *p,

@@ -18,8 +18,9 @@ struct keel_schema {
     keel_type type;
     keel_value *fragment; /* parsed fragment, or NULL */
     const keel_value *enum_vals;
-    bool has_min, has_max, excl_min, excl_max;
-    double min, max;
+    /* inclusive and exclusive bounds are separate: both may be given */
+    bool has_min, has_max, has_xmin, has_xmax;
+    double min, max, xmin, xmax;
     int64_t min_len, max_len, min_items, max_items; /* -1: none */
     bool has_pattern;
     regex_t pattern;
@@ -67,7 +68,6 @@ static int kw_minimum(keel_schema *s, const keel_value *v, const char *kw,
                       keel_error *err)
 {
     s->has_min = true;
-    s->excl_min = strcmp(kw, "exclusiveMinimum") == 0;
     return want_number(&s->min, v, kw, err);
 }
 
@@ -75,8 +75,21 @@ static int kw_maximum(keel_schema *s, const keel_value *v, const char *kw,
                       keel_error *err)
 {
     s->has_max = true;
-    s->excl_max = strcmp(kw, "exclusiveMaximum") == 0;
     return want_number(&s->max, v, kw, err);
+}
+
+static int kw_xminimum(keel_schema *s, const keel_value *v, const char *kw,
+                       keel_error *err)
+{
+    s->has_xmin = true;
+    return want_number(&s->xmin, v, kw, err);
+}
+
+static int kw_xmaximum(keel_schema *s, const keel_value *v, const char *kw,
+                       keel_error *err)
+{
+    s->has_xmax = true;
+    return want_number(&s->xmax, v, kw, err);
 }
 
 static int kw_min_length(keel_schema *s, const keel_value *v, const char *kw,
@@ -153,8 +166,8 @@ static const keyword keywords[] = {
     {"enum", ANYT, kw_enum},
     {"minimum", NUMERIC, kw_minimum},
     {"maximum", NUMERIC, kw_maximum},
-    {"exclusiveMinimum", NUMERIC, kw_minimum},
-    {"exclusiveMaximum", NUMERIC, kw_maximum},
+    {"exclusiveMinimum", NUMERIC, kw_xminimum},
+    {"exclusiveMaximum", NUMERIC, kw_xmaximum},
     {"minLength", T(KEEL_TYPE_STRING), kw_min_length},
     {"maxLength", T(KEEL_TYPE_STRING), kw_max_length},
     {"pattern", T(KEEL_TYPE_STRING), kw_pattern},
@@ -280,9 +293,8 @@ int keel_schema_compile(keel_schema **out, keel_type t, const char *fragment,
         if (rc == 0 && keel_value_type(s->fragment) != KEEL_TYPE_OBJECT)
             rc = keel_error_set(err, KEEL_EINVAL,
                                 "schema must be a JSON object");
-        if (rc == 0)
+        if (rc == 0) /* a "type" agrees with t, or narrows "any" */
             rc = compile_object(s, s->fragment, err);
-        s->type = t; /* the declaration wins; "type" only had to agree */
     }
     if (rc) {
         keel_schema_free(s);
@@ -358,14 +370,19 @@ static int check_number(const keel_schema *s, const keel_value *v,
 {
     double d = number_of(v);
     char shown[64];
-    if (s->has_min && (s->excl_min ? !(d > s->min) : !(d >= s->min)))
-        return keel_error_set(err, KEEL_ERANGE, "must be %s %g, got %s",
-                              s->excl_min ? ">" : ">=", s->min,
-                              show(shown, sizeof(shown), v));
-    if (s->has_max && (s->excl_max ? !(d < s->max) : !(d <= s->max)))
-        return keel_error_set(err, KEEL_ERANGE, "must be %s %g, got %s",
-                              s->excl_max ? "<" : "<=", s->max,
-                              show(shown, sizeof(shown), v));
+    const char *op = NULL;
+    double bound = 0;
+    if (s->has_min && !(d >= s->min))
+        op = ">=", bound = s->min;
+    else if (s->has_xmin && !(d > s->xmin))
+        op = ">", bound = s->xmin;
+    else if (s->has_max && !(d <= s->max))
+        op = "<=", bound = s->max;
+    else if (s->has_xmax && !(d < s->xmax))
+        op = "<", bound = s->xmax;
+    if (op)
+        return keel_error_set(err, KEEL_ERANGE, "must be %s %g, got %s", op,
+                              bound, show(shown, sizeof(shown), v));
     return 0;
 }
 
@@ -398,6 +415,21 @@ static int check_string(const keel_schema *s, const keel_value *v,
 
 static int check_items(const keel_schema *s, keel_value **pv, keel_error *err);
 
+static bool numeric(const keel_value *v)
+{
+    keel_type t = keel_value_type(v);
+    return t == KEEL_TYPE_INT || t == KEEL_TYPE_FLOAT;
+}
+
+/* enum membership: numbers by value (1 matches 1.0, since an int given for
+ * a float parameter has become a float by now), everything else exactly. */
+static bool enum_equal(const keel_value *member, const keel_value *v)
+{
+    if (numeric(member) && numeric(v))
+        return number_of(member) == number_of(v);
+    return keel_value_equal(member, v);
+}
+
 static int check_value(const keel_schema *s, keel_value **pv, keel_error *err)
 {
     const keel_value *v = *pv;
@@ -425,7 +457,7 @@ static int check_value(const keel_schema *s, keel_value **pv, keel_error *err)
     if (s->enum_vals) {
         size_t i, n = keel_value_len(s->enum_vals);
         for (i = 0; i < n; i++)
-            if (keel_value_equal(keel_value_list_at(s->enum_vals, i), v))
+            if (enum_equal(keel_value_list_at(s->enum_vals, i), v))
                 break;
         if (i == n) {
             char allowed[160];
@@ -480,7 +512,8 @@ static int check_items(const keel_schema *s, keel_value **pv, keel_error *err)
             keel_value_unref(copy);
             if (rc == KEEL_ENOMEM)
                 return keel_error_set(err, rc, "out of memory");
-            return keel_error_prefix(err, "item %zu", i);
+            keel_error_prefix(err, "item %zu", i);
+            return rc;
         }
     }
     if (copy) {

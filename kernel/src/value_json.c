@@ -69,11 +69,35 @@ static int scan_numbers(numscan *ns, const char *text, size_t len)
     return 0;
 }
 
-static keel_value *number_value(numscan *ns, const cJSON *j)
+static void locate(const char *text, size_t off, size_t *line, size_t *col);
+
+typedef struct conv {
+    numscan ns;
+    keel_error *err;
+    const char *text;
+    char path[256]; /* JSON Pointer of the node being converted */
+} conv;
+
+/* Reports a number too large for a double (1e400), which JSON allows but
+ * no keel value can hold. */
+static keel_value *out_of_range(conv *cv, const numtok *t)
 {
+    size_t line, col;
+    locate(cv->text, (size_t)(t->start - cv->text), &line, &col);
+    keel_error_set(cv->err, KEEL_ERANGE, "%zu:%zu: number %.*s is out of "
+                   "range", line, col, (int)(t->len < 40 ? t->len : 40),
+                   t->start);
+    return NULL;
+}
+
+static keel_value *number_value(conv *cv, const cJSON *j)
+{
+    numscan *ns = &cv->ns;
     if (ns->next >= ns->n) /* cannot happen for text cJSON accepted */
         return keel_value_float(j->valuedouble);
     numtok t = ns->toks[ns->next++];
+    if (!isfinite(j->valuedouble))
+        return out_of_range(cv, &t);
     if (t.len < 32 && !memchr(t.start, '.', t.len) &&
         !memchr(t.start, 'e', t.len) && !memchr(t.start, 'E', t.len)) {
         char digits[32];
@@ -88,20 +112,37 @@ static keel_value *number_value(numscan *ns, const cJSON *j)
     return keel_value_float(j->valuedouble);
 }
 
-typedef struct conv {
-    numscan ns;
-    keel_error *err;
-} conv;
-
 static int convert(keel_value **out, conv *cv, const cJSON *j);
+
+/* Appends "/segment" to the path (cut when it would not fit). */
+static size_t path_push(conv *cv, const cJSON *parent, const cJSON *ch,
+                        size_t index)
+{
+    size_t mark = strlen(cv->path);
+    if (cJSON_IsArray(parent))
+        snprintf(cv->path + mark, sizeof(cv->path) - mark, "/%zu", index);
+    else
+        snprintf(cv->path + mark, sizeof(cv->path) - mark, "/%s", ch->string);
+    return mark;
+}
 
 static int convert_children(keel_value *c, conv *cv, const cJSON *j)
 {
-    for (const cJSON *ch = j->child; ch; ch = ch->next) {
+    size_t index = 0;
+    for (const cJSON *ch = j->child; ch; ch = ch->next, index++) {
         keel_value *item = NULL;
+        size_t mark = path_push(cv, j, ch, index);
         int rc = convert(&item, cv, ch);
+        cv->path[mark] = '\0';
         if (rc)
             return rc;
+        if (!cJSON_IsArray(j) && keel_value_object_get(c, ch->string)) {
+            keel_value_unref(item);
+            rc = keel_error_set(cv->err, KEEL_EINVAL,
+                                "at %s: duplicate key '%s'",
+                                cv->path[0] ? cv->path : "/", ch->string);
+            return rc;
+        }
         if (cJSON_IsArray(j))
             rc = keel_value_list_append_take(c, item);
         else
@@ -119,13 +160,16 @@ static int convert(keel_value **out, conv *cv, const cJSON *j)
         v = keel_value_null();
     else if (cJSON_IsBool(j))
         v = keel_value_bool(cJSON_IsTrue(j));
-    else if (cJSON_IsNumber(j))
-        v = number_value(&cv->ns, j);
+    else if (cJSON_IsNumber(j)) {
+        if (!(v = number_value(cv, j)) && cv->err && cv->err->code == KEEL_ERANGE)
+            return KEEL_ERANGE;
+    }
     else if (cJSON_IsString(j)) {
         size_t n = strlen(j->valuestring);
         if (!keel_utf8_valid(j->valuestring, n))
             return keel_error_set(cv->err, KEEL_EINVAL,
-                                  "string is not valid UTF-8");
+                                  "at %s: string is not valid UTF-8",
+                                  cv->path[0] ? cv->path : "/");
         v = keel_value_string(j->valuestring, n);
     } else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
         v = cJSON_IsArray(j) ? keel_value_list() : keel_value_object();
@@ -135,7 +179,8 @@ static int convert(keel_value **out, conv *cv, const cJSON *j)
                     if (!keel_utf8_valid(ch->string, strlen(ch->string))) {
                         keel_value_unref(v);
                         return keel_error_set(cv->err, KEEL_EINVAL,
-                                              "key is not valid UTF-8");
+                                              "at %s: a key is not valid UTF-8",
+                                              cv->path[0] ? cv->path : "/");
                     }
             int rc = convert_children(v, cv, j);
             if (rc) {
@@ -199,7 +244,8 @@ int keel_value_from_json(keel_value **out, const char *text, size_t len,
                               "%zu:%zu: unexpected text after the JSON value",
                               line, col);
     }
-    conv cv = {.err = err};
+    keel_error local;
+    conv cv = {.err = err ? err : &local, .text = text};
     int rc = scan_numbers(&cv.ns, text, len);
     if (rc == 0)
         rc = convert(out, &cv, root);

@@ -28,7 +28,7 @@ typedef struct step_run {
     keel_error error;
     int rc;
     int64_t started_ns, deadline_ns;
-    volatile int cancel;
+    int cancel; /* set with keel_cancel, read atomically by the call */
     bool reported; /* its end was delivered as an event */
 } step_run;
 
@@ -64,8 +64,10 @@ static int call_once(keel_value **out, exec *e, size_t i,
     resolver r = {output_of, e, item};
     keel_value *args = NULL;
     int rc = plan_resolve(&args, s->args, &r, err);
-    if (rc)
-        return keel_error_prefix(err, "resolving arguments");
+    if (rc) {
+        keel_error_prefix(err, "resolving arguments");
+        return rc;
+    }
     keel_invoke_opts io = {e->runs[i].deadline_ns, &e->runs[i].cancel};
     rc = keel_invoke_ex(out, e->k, s->call, args, &io, err);
     keel_value_unref(args);
@@ -200,7 +202,7 @@ static void check_deadlines(exec *e)
         step_run *sr = &e->runs[i];
         if (sr->state != RUNNING || now < sr->deadline_ns)
             continue;
-        sr->cancel = 1;
+        keel_cancel(&sr->cancel);
         sr->state = FAILED;
         sr->rc = KEEL_ETIMEOUT;
         keel_error_set(&sr->error, KEEL_ETIMEOUT,

@@ -8,9 +8,6 @@
 
 #include <string.h>
 
-static const char *const effect_names[] = {"reads", "writes", "network",
-                                           "destructive", "idempotent"};
-
 static void put_effects(keel_buf *b, const keel_kernel *k, const char *call,
                         const char *open, const char *close)
 {
@@ -19,9 +16,9 @@ static void put_effects(keel_buf *b, const keel_kernel *k, const char *call,
         return;
     keel_buf_puts(b, open);
     bool first = true;
-    for (size_t i = 0; i < KEEL_COUNTOF(effect_names); i++)
-        if (f->effects & (1u << i)) {
-            keel_buf_printf(b, "%s%s", first ? "" : ", ", effect_names[i]);
+    for (unsigned flag = 1; flag && flag <= f->effects; flag <<= 1)
+        if ((f->effects & flag) && keel_effect_name(flag)) {
+            keel_buf_printf(b, "%s%s", first ? "" : ", ", keel_effect_name(flag));
             first = false;
         }
     if (f->untrusted_output)

@@ -54,8 +54,10 @@ const keel_value *keel_config_section(const keel_config *c, const char *name);
 
 /* The "plugins.settings" object (borrowed; never NULL). */
 const keel_value *keel_config_plugin_settings(const keel_config *c);
-/* The state directory: the file's "state_dir", else $XDG_STATE_HOME/keel,
- * else ~/.local/state/keel (borrowed). */
+/* The state directory: the file's "state_dir", else $XDG_STATE_HOME/keel
+ * (if absolute), else <home>/.local/state/keel with home from $HOME (if
+ * absolute) or the password database; NULL when none of these exists, and
+ * never a shared directory such as /tmp (borrowed). */
 const char *keel_config_state_dir(const keel_config *c);
 
 /* The effective configuration as pretty JSON, every secret-looking value

@@ -36,7 +36,8 @@ typedef struct keel_error {
 /* Sets err (when not NULL) and returns code. */
 int keel_error_set(keel_error *err, int code, const char *fmt, ...)
     KEEL_PRINTF(3, 4);
-/* Prefixes err->msg with "prefix: ". Returns err->code. */
+/* Prefixes err->msg with "prefix: ". Returns err->code, or KEEL_EINVAL when
+ * err is NULL: callers that may get a NULL err return their own code. */
 int keel_error_prefix(keel_error *err, const char *fmt, ...) KEEL_PRINTF(2, 3);
 /* A short fixed name for a code ("invalid input"); never NULL. */
 const char *keel_strerror(int code);
@@ -113,12 +114,15 @@ bool keel_value_equal(const keel_value *a, const keel_value *b);
 
 /* ---- JSON -------------------------------------------------------------- */
 /* Parses JSON text into *out. Integers that fit int64 stay ints; other
- * numbers become floats. Strings must be valid UTF-8. On error the message
- * names the line and column. */
+ * numbers become floats (too large for a double: KEEL_ERANGE). Strings must
+ * be valid UTF-8 and object keys unique. On error the message names the line
+ * and column, or the JSON Pointer of the offending value. */
 int keel_value_from_json(keel_value **out, const char *text, size_t len,
                          keel_error *err);
-/* Compact JSON into *out (caller frees with keel_free). Floats always show a
- * fraction or exponent so they read back as floats. */
+/* Compact JSON into *out (caller frees with keel_free). Floats are written
+ * with the fewest of 15, 16 or 17 significant digits that read back
+ * exactly, and always show a fraction or exponent so they read back as
+ * floats; NaN and infinities (which JSON lacks) are written as null. */
 int keel_value_to_json(char **out, const keel_value *v, bool pretty);
 bool keel_utf8_valid(const char *s, size_t len);
 
@@ -170,7 +174,7 @@ typedef struct keel_fn_info {
 /* Read-only view of a plugin that loaded or failed. */
 typedef struct keel_plugin_info {
     const char *name;    /* NULL when it failed before its name was read */
-    const char *version; /* NULL when it failed */
+    const char *version; /* NULL when it failed before it was read */
     const char *description;
     const char *path;
     size_t n_functions;
@@ -209,8 +213,9 @@ size_t keel_kernel_function_count(const keel_kernel *k);
 const keel_fn_info *keel_kernel_function_at(const keel_kernel *k, size_t i);
 const keel_fn_info *keel_kernel_lookup(const keel_kernel *k, const char *name);
 
-/* Up to max registered names close to name (typos, or the same function
- * name in another plugin), best first; returns how many. Borrowed. */
+/* Up to max (at most 8) registered names close to name (typos, or the same
+ * function name in another plugin), best first; returns how many.
+ * Borrowed. */
 size_t keel_kernel_suggest(const keel_kernel *k, const char *name,
                            const char **out, size_t max);
 
@@ -232,17 +237,25 @@ int keel_invoke(keel_value **out, keel_kernel *k, const char *name,
 /* Options for one call. A plugin sees cancellation through api->canceled(),
  * which turns true once *cancel is nonzero or the deadline has passed; a
  * call still running at its deadline fails with KEEL_ETIMEOUT when it
- * returns, whatever it returned. */
+ * returns, whatever it returned. *cancel is read atomically: set it from
+ * another thread with keel_cancel(). */
 typedef struct keel_invoke_opts {
-    int64_t deadline_ns;       /* CLOCK_MONOTONIC, 0 for none */
-    const volatile int *cancel; /* or NULL */
+    int64_t deadline_ns; /* CLOCK_MONOTONIC, 0 for none */
+    const int *cancel;   /* or NULL */
 } keel_invoke_opts;
+
+/* Sets *flag to 1 atomically (release), for keel_invoke_opts.cancel. */
+void keel_cancel(int *flag);
 
 int keel_invoke_ex(keel_value **out, keel_kernel *k, const char *name,
                    const keel_value *args, const keel_invoke_opts *opts,
                    keel_error *err);
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 int64_t keel_now_ns(void);
+
+/* The name of one KEEL_EFFECT_* flag ("reads", "destructive"...), or NULL
+ * for anything else. */
+const char *keel_effect_name(unsigned flag);
 
 /* ---- catalog ----------------------------------------------------------- */
 /* The OpenAI tool name of a function ("math-add") and back. The mapping is

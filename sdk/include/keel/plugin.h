@@ -245,13 +245,15 @@ typedef struct keel_host_api {
     keel_value *(*new_string)(keel_call *c, const char *s, size_t len);
     keel_value *(*new_list)(keel_call *c);
     keel_value *(*new_object)(keel_call *c);
-    /* Containers created in this call only; item is shared, not moved. */
+    /* Only a container this call made, and only until it is itself put
+     * into another value: build it fully first (this makes cycles
+     * impossible). item is shared, not moved. KEEL_EINVAL otherwise. */
     int (*list_append)(keel_call *c, keel_value *list, const keel_value *item);
     /* Replaces an existing key. */
     int (*object_set)(keel_call *c, keel_value *obj, const char *key,
                       const keel_value *item);
     /* Parses JSON text into a value; on bad JSON returns NULL and sets an
-     * error naming the offset. */
+     * error naming the line and column. */
     keel_value *(*parse_json)(keel_call *c, const char *text, size_t len);
     /* Serialises a value as compact JSON; the string belongs to the call. */
     const char *(*to_json)(keel_call *c, const keel_value *v);

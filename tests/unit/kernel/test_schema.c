@@ -147,6 +147,35 @@ static void test_schema__int_becomes_float_keeping_labels(void **s)
     keel_schema_free(sc);
 }
 
+static void test_schema__inclusive_and_exclusive_bounds_both_hold(void **s)
+{
+    (void)s;
+    const char *frag = "{\"minimum\": 10, \"exclusiveMinimum\": 0, "
+                       "\"maximum\": 20, \"exclusiveMaximum\": 20}";
+    check(KEEL_TYPE_INT, frag, "10", NULL);
+    check(KEEL_TYPE_INT, frag, "5", "must be >= 10, got 5");
+    check(KEEL_TYPE_INT, frag, "20", "must be < 20, got 20");
+}
+
+static void test_schema__enum_of_floats_matches_by_value(void **s)
+{
+    (void)s;
+    check(KEEL_TYPE_FLOAT, "{\"enum\": [1, 2.5]}", "1", NULL);
+    check(KEEL_TYPE_FLOAT, "{\"enum\": [1, 2.5]}", "1.0", NULL);
+    check(KEEL_TYPE_FLOAT, "{\"enum\": [1, 2.5]}", "2", "must be one of "
+          "[1,2.5], got 2.0");
+    check(KEEL_TYPE_INT, "{\"enum\": [1, 2]}", "1", NULL);
+}
+
+static void test_schema__type_narrows_an_any_parameter(void **s)
+{
+    (void)s;
+    const char *frag = "{\"type\": \"string\", \"minLength\": 3}";
+    check(KEEL_TYPE_ANY, frag, "\"abc\"", NULL);
+    check(KEEL_TYPE_ANY, frag, "5", "expected string, got int 5");
+    check(KEEL_TYPE_ANY, NULL, "5", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +185,9 @@ int main(void)
         cmocka_unit_test(test_schema__pattern_cannot_be_cut_short_by_nul),
         cmocka_unit_test(test_schema__enum_and_items),
         cmocka_unit_test(test_schema__int_becomes_float_keeping_labels),
+        cmocka_unit_test(test_schema__inclusive_and_exclusive_bounds_both_hold),
+        cmocka_unit_test(test_schema__enum_of_floats_matches_by_value),
+        cmocka_unit_test(test_schema__type_narrows_an_any_parameter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
