@@ -87,7 +87,7 @@ static double validate_ms(keel_kernel *k, const char *json, int reps)
 static double run_us_per_step(keel_kernel *k, const keel_plan *p,
                               unsigned jobs, int reps)
 {
-    keel_exec_opts o = {jobs, false, 0, NULL, NULL};
+    keel_exec_opts o = {.jobs = jobs};
     int64_t t0 = keel_now_ns();
     for (int i = 0; i < reps; i++) {
         keel_value *out = NULL;

@@ -47,6 +47,17 @@ typedef struct cli_ctx {
     bool keep_going;          /* run --keep-going */
     const char *step_timeout; /* run --step-timeout SECONDS */
     const char *to;           /* plan convert --to json|xml|dot */
+    cli_list policy_files;    /* --policy FILE (repeatable) */
+    const char *user;         /* --user NAME */
+    cli_list groups;          /* --group DN (repeatable) */
+    /* LLM options (CLI_OPT_LLM): llm chat/ping, later goal */
+    const char *llm;        /* --llm PROVIDER:MODEL | replay:FILE */
+    const char *llm_url;    /* --llm-url URL */
+    cli_list fallbacks;     /* --fallback PROVIDER:MODEL, repeatable */
+    const char *record;     /* --record FILE */
+    const char *max_cost;   /* --max-cost AMOUNT */
+    const char *max_tokens; /* --max-tokens N */
+    bool stream;            /* --stream */
     /* positional arguments after the command words */
     char *pos[CLI_MAX_POSITIONAL];
     size_t n_pos;
@@ -70,8 +81,10 @@ typedef struct cli_command {
  * options. */
 #define CLI_OPT_GLOBAL 0x00u
 #define CLI_OPT_ARGS 0x01u /* --args JSON */
+#define CLI_OPT_LLM 0x02u  /* --llm, --llm-url, --fallback, --record, ... */
 #define CLI_OPT_RUN 0x04u  /* --jobs, --keep-going, --step-timeout */
 #define CLI_OPT_TO 0x08u   /* --to FORMAT */
+#define CLI_OPT_POLICY 0x10u /* --policy FILE, --user NAME, --group DN */
 
 typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
 
@@ -104,6 +117,18 @@ int cmd_run(cli_ctx *ctx);
 int cmd_plan_show(cli_ctx *ctx);
 int cmd_plan_convert(cli_ctx *ctx);
 int cmd_plan_hash(cli_ctx *ctx);
+int cmd_policy_check(cli_ctx *ctx);
+int cmd_policy_test(cli_ctx *ctx);
+
+struct keel_policy;
+struct keel_principal;
+/* Loads --policy files, else the config's policy.files; *out is NULL when
+ * neither names one. Prints problems; returns an exit code. */
+int cli_load_policy(cli_ctx *ctx, struct keel_policy **out);
+/* The principal: --user (else $USER, else the login name) and --group. */
+void cli_principal(const cli_ctx *ctx, struct keel_principal *out);
+int cmd_llm_chat(cli_ctx *ctx);
+int cmd_llm_ping(cli_ctx *ctx);
 
 /* Loads the configuration (once) and fills the plugin directories. */
 int cli_open_config(cli_ctx *ctx);

@@ -5,6 +5,7 @@
 
 #include <keel/exec.h>
 #include <keel/plan.h>
+#include <keel/policy.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -51,6 +52,57 @@ static int check_plan(cli_ctx *ctx, const keel_plan *p, keel_diags *d)
     return 0;
 }
 
+/* The static policy phase: one verdict per step, printed unless quiet.
+ * Returns 0, KEEL_EXIT_DENIED or KEEL_EXIT_APPROVAL. */
+static int policy_phase(const cli_ctx *ctx, const keel_plan *p,
+                        const keel_policy *pol, bool quiet)
+{
+    keel_principal who;
+    cli_principal(ctx, &who);
+    keel_decision *ds = calloc(p->n_steps ? p->n_steps : 1, sizeof(*ds));
+    if (!ds)
+        return cli_fail(KEEL_ENOMEM, NULL);
+    keel_diags d;
+    keel_diags_init(&d);
+    keel_verdict v = keel_policy_check_plan(ds, pol, &who, p, ctx->kernel, &d);
+    if (!quiet) {
+        printf("policy %.12s, principal %s:\n", keel_policy_hash(pol), who.uid);
+        for (size_t i = 0; i < p->n_steps; i++)
+            printf("%3zu. %s (%s): %s\n", i + 1, p->steps[i].id,
+                   p->steps[i].call, ds[i].reason);
+    }
+    if (v == KEEL_VERDICT_DENY)
+        print_diags(&d, ctx->pos[0]);
+    for (size_t i = 0; v == KEEL_VERDICT_APPROVAL && i < p->n_steps; i++)
+        if (ds[i].verdict == KEEL_VERDICT_APPROVAL)
+            fprintf(stderr, "keel: step '%s' (%s) %s; nothing ran\n",
+                    p->steps[i].id, p->steps[i].call, ds[i].reason);
+    keel_diags_free(&d);
+    free(ds);
+    return v == KEEL_VERDICT_DENY       ? KEEL_EXIT_DENIED
+           : v == KEEL_VERDICT_APPROVAL ? KEEL_EXIT_APPROVAL
+                                        : 0;
+}
+
+/* Without any policy, only functions without side effects may run. */
+static int no_policy_phase(const cli_ctx *ctx, const keel_plan *p)
+{
+    const unsigned effects = KEEL_EFFECT_WRITES | KEEL_EFFECT_DESTRUCTIVE |
+                             KEEL_EFFECT_NETWORK;
+    int rc = 0;
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const keel_fn_info *f = keel_kernel_lookup(ctx->kernel, p->steps[i].call);
+        if (f && (f->effects & effects)) {
+            fprintf(stderr, "keel: error: step '%s' (%s) has side effects and "
+                    "no policy is configured; pass --policy FILE or set "
+                    "policy.files in the configuration\n", p->steps[i].id,
+                    f->qualified_name);
+            rc = KEEL_EXIT_DENIED;
+        }
+    }
+    return rc;
+}
+
 static int validate_json(const keel_plan *p, const keel_diags *d)
 {
     char hash[65] = "", *errors = NULL;
@@ -71,8 +123,15 @@ int cmd_validate(cli_ctx *ctx)
         return rc;
     keel_diags d;
     keel_diags_init(&d);
+    keel_policy *pol = NULL;
     rc = check_plan(ctx, p, &d);
-    if (rc == 0 && ctx->json)
+    if (rc == 0 && d.n == 0)
+        rc = cli_load_policy(ctx, &pol);
+    if (rc == 0 && pol)
+        rc = policy_phase(ctx, p, pol, ctx->json);
+    if (rc == KEEL_EXIT_DENIED || rc == KEEL_EXIT_APPROVAL)
+        ;
+    else if (rc == 0 && ctx->json)
         rc = validate_json(p, &d);
     else if (rc == 0 && d.n) {
         print_diags(&d, ctx->pos[0]);
@@ -84,6 +143,7 @@ int cmd_validate(cli_ctx *ctx)
         printf("%s: valid plan, %zu step%s, hash %s\n", ctx->pos[0], p->n_steps,
                p->n_steps == 1 ? "" : "s", hash);
     }
+    keel_policy_free(pol);
     keel_diags_free(&d);
     keel_plan_free(p);
     return rc;
@@ -208,18 +268,29 @@ int cmd_run(cli_ctx *ctx)
         rc = KEEL_EXIT_USAGE;
     }
     keel_diags_free(&d);
-    if (rc) {
+    keel_policy *pol = NULL;
+    if (rc == 0)
+        rc = cli_load_policy(ctx, &pol);
+    if (rc == 0)
+        rc = pol ? policy_phase(ctx, p, pol, true) : no_policy_phase(ctx, p);
+    if (rc) { /* denied statically: not a single step runs */
+        keel_policy_free(pol);
         keel_plan_free(p);
         return rc;
     }
+    keel_principal who;
+    cli_principal(ctx, &who);
     progress pg = {ctx->json, isatty(STDERR_FILENO) != 0, p->n_steps};
     o.on_event = on_event;
     o.ud = &pg;
+    o.policy = pol;
+    o.principal = &who;
     keel_value *out = NULL;
     keel_error err = {0};
     rc = keel_plan_run(&out, ctx->kernel, p, &o, &err);
     int code = print_run_end(ctx, rc, out, &err);
     keel_value_unref(out);
+    keel_policy_free(pol);
     keel_plan_free(p);
     return code;
 }

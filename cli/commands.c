@@ -12,6 +12,15 @@ static const char summary_invoke_help[] =
     "as JSON on stdout; with --json, as {\"ok\":..., \"result\":...,\n"
     "\"labels\":[...]} (or {\"ok\":false,\"error\":...}).";
 
+static const char llm_options_help[] =
+    "--llm PROVIDER:MODEL (openai, azure, ollama, anthropic; or replay:FILE),\n"
+    "--llm-url URL (any OpenAI-compatible server), --fallback P:M\n"
+    "(repeatable), --record FILE (JSON lines, keys redacted), --max-cost\n"
+    "AMOUNT, --max-tokens N, --stream (print tokens as they arrive). With\n"
+    "--json, prints the reply as {\"model\", \"text\", \"tool_calls\",\n"
+    "\"stop_reason\", \"usage\", ...}. Exit 5 when the model is unreachable\n"
+    "or failing. See docs/llm.md.";
+
 const cli_command cli_commands[] = {
     {"help", "keel help [COMMAND]", "Show help for keel or one command.",
      NULL, 0, cmd_help},
@@ -32,14 +41,16 @@ const cli_command cli_commands[] = {
     {"invoke", "keel invoke PLUGIN.FUNCTION [KEY=VALUE ...] [--args JSON] [--json]",
      "Call one function with checked arguments and print its result.",
      summary_invoke_help, CLI_OPT_ARGS, cmd_invoke},
-    {"validate", "keel validate FILE [--json]",
+    {"validate", "keel validate FILE [--policy FILE]... [--user U] [--group DN]... [--json]",
      "Check a plan (JSON or XML) against the loaded functions; run nothing.",
      "Every problem is listed with its JSON Pointer (and XML line), one per\n"
-     "line on stderr; exit 0 when the plan is valid, 2 when not. With\n"
-     "--json, prints {\"valid\": ..., \"hash\": ..., \"errors\": [...]} on\n"
-     "stdout: the list the planner sends back to the model for repair.",
-     0, cmd_validate},
-    {"run", "keel run FILE [--jobs N] [--keep-going] [--step-timeout S] [--json]",
+     "line on stderr; exit 0 when the plan is valid, 2 when not. With a\n"
+     "policy (--policy, or policy.files in the config), each step's verdict\n"
+     "is shown with its rules; exit 3 when the policy denies. With --json,\n"
+     "prints {\"valid\": ..., \"hash\": ..., \"errors\": [...]} on stdout:\n"
+     "the list the planner sends back to the model for repair.",
+     CLI_OPT_POLICY, cmd_validate},
+    {"run", "keel run FILE [--jobs N] [--keep-going] [--step-timeout S] [--policy FILE]... [--json]",
      "Validate a plan, run it, print its output.",
      "Independent steps run in parallel on N threads (default: the number\n"
      "of cores; --jobs 1 runs them one at a time in file order). A failing\n"
@@ -48,7 +59,20 @@ const cli_command cli_commands[] = {
      "step has --step-timeout seconds (default 60). With --json, prints\n"
      "one JSON event per line and a final run_finished event. Exit 0, 1 (a\n"
      "step failed) or 2 (invalid plan).",
-     CLI_OPT_RUN, cmd_run},
+     CLI_OPT_RUN | CLI_OPT_POLICY, cmd_run},
+    {"policy check", "keel policy check FILE...",
+     "Validate policy files against the schema and the loaded functions.",
+     "Each file is checked against policy.xsd, then linted: unknown\n"
+     "functions, arguments and roles, and patterns that match no function\n"
+     "are errors. Exit 0 when every file is sound, 2 otherwise.",
+     0, cmd_policy_check},
+    {"policy test", "keel policy test CASES_FILE [--policy FILE]...",
+     "Run policy test cases and print N passed, N failed.",
+     "CASES_FILE is JSON: {\"policy\": [files...], \"cases\": [{\"name\",\n"
+     "\"user\", \"groups\", \"call\", \"args\", \"labels\": {\"arg\": [...]},\n"
+     "\"expect\": \"allow|approval|deny\", \"rules\": [ids]}]}. Policy paths\n"
+     "are relative to the cases file. Exit 0 when all pass, 1 otherwise.",
+     CLI_OPT_POLICY, cmd_policy_test},
     {"plan show", "keel plan show FILE",
      "Print a numbered, readable summary of a plan's steps.", NULL, 0,
      cmd_plan_show},
@@ -66,5 +90,12 @@ const cli_command cli_commands[] = {
     {"config show", "keel config show [--config FILE]",
      "Print the effective configuration (file, environment, defaults) with "
      "secrets redacted.", NULL, 0, cmd_config_show},
+    {"llm chat", "keel llm chat TEXT [--llm P:M] [--stream] [--json]",
+     "Send TEXT to a language model and print its reply.",
+     llm_options_help, CLI_OPT_LLM, cmd_llm_chat},
+    {"llm ping", "keel llm ping [--llm P:M] [--llm-url URL]",
+     "Check that the model is reachable, accepts the key and exists.",
+     "Exit 0 when it answers, 5 with the reason when it does not.",
+     CLI_OPT_LLM, cmd_llm_ping},
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

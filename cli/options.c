@@ -21,5 +21,15 @@ const cli_option cli_options[] = {
     {"--keep-going", CLI_BOOL, F(keep_going), CLI_OPT_RUN, NULL},
     {"--step-timeout", CLI_STRING, F(step_timeout), CLI_OPT_RUN, "SECONDS"},
     {"--to", CLI_STRING, F(to), CLI_OPT_TO, "FORMAT (json, xml or dot)"},
+    {"--policy", CLI_LIST, F(policy_files), CLI_OPT_POLICY, "FILE"},
+    {"--user", CLI_STRING, F(user), CLI_OPT_POLICY, "NAME"},
+    {"--group", CLI_LIST, F(groups), CLI_OPT_POLICY, "DN"},
+    {"--llm", CLI_STRING, F(llm), CLI_OPT_LLM, "PROVIDER:MODEL"},
+    {"--llm-url", CLI_STRING, F(llm_url), CLI_OPT_LLM, "URL"},
+    {"--fallback", CLI_LIST, F(fallbacks), CLI_OPT_LLM, "PROVIDER:MODEL"},
+    {"--record", CLI_STRING, F(record), CLI_OPT_LLM, "FILE"},
+    {"--max-cost", CLI_STRING, F(max_cost), CLI_OPT_LLM, "AMOUNT"},
+    {"--max-tokens", CLI_STRING, F(max_tokens), CLI_OPT_LLM, "N"},
+    {"--stream", CLI_BOOL, F(stream), CLI_OPT_LLM, NULL},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "llm_config_check.h"
 #include "kernel_internal.h"
 
 #include <errno.h>
@@ -123,6 +124,30 @@ static int check_state_dir(keel_config *c, const keel_value *v,
     return 0;
 }
 
+/* "policy": {"files": ["/etc/keel/policy.xml", ...]}, read by the CLI
+ * when no --policy is given. */
+static int check_policy(keel_config *c, const keel_value *v, keel_error *err)
+{
+    (void)c;
+    int rc = want(v, KEEL_TYPE_OBJECT, "policy", err);
+    for (size_t i = 0; rc == 0 && i < keel_value_len(v); i++) {
+        const char *k = keel_value_object_key_at(v, i);
+        const keel_value *files = keel_value_object_value_at(v, i);
+        if (strcmp(k, "files") != 0)
+            return keel_error_set(err, KEEL_EINVAL,
+                                  "policy.%s: unknown key (known: files)", k);
+        rc = want(files, KEEL_TYPE_LIST, "policy.files", err);
+        for (size_t j = 0; rc == 0 && j < keel_value_len(files); j++) {
+            const char *f = keel_value_get_string(keel_value_list_at(files, j),
+                                                  NULL);
+            if (!f || f[0] != '/')
+                rc = keel_error_set(err, KEEL_EINVAL, "policy.files[%zu]: "
+                                    "give an absolute path", j);
+        }
+    }
+    return rc;
+}
+
 /* One row per top-level section, owned by the module that reads it: the
  * checker validates at load (naming the key path in its errors); the module
  * reads the section later with keel_config_section(). */
@@ -132,6 +157,8 @@ static const struct section {
 } sections[] = {
     {"plugins", check_plugins},
     {"state_dir", check_state_dir},
+    {"llm", keel_llm_config_check},
+    {"policy", check_policy},
 };
 
 /* ---- secrets ---- */

@@ -9,6 +9,7 @@
  * earlier outputs without locking.
  */
 #include <keel/exec.h>
+#include <keel/policy.h>
 
 #include "alloc.h"
 #include "plan_graph.h"
@@ -57,6 +58,26 @@ static const keel_value *output_of(void *ctx, const char *s, size_t len)
     return i < 0 || e->runs[i].state != DONE ? NULL : e->runs[i].output;
 }
 
+/* The run-time policy phase, on the real arguments, just before the call.
+ * It can only add denials to what the static phase allowed. */
+static int policy_gate(exec *e, const keel_plan_step *s, const keel_value *args,
+                       keel_error *err)
+{
+    if (!e->o->policy)
+        return 0;
+    const keel_fn_info *fn = keel_kernel_lookup(e->k, s->call);
+    if (!fn)
+        return keel_error_set(err, KEEL_ENOTFOUND, "unknown function %s",
+                              s->call);
+    keel_decision d;
+    keel_policy_decide(&d, e->o->policy, e->o->principal, fn, args);
+    if (d.verdict == KEEL_VERDICT_DENY)
+        return keel_error_set(err, KEEL_EDENIED, "policy: %s", d.reason);
+    if (d.verdict == KEEL_VERDICT_APPROVAL)
+        return keel_error_set(err, KEEL_EAPPROVAL, "policy: %s", d.reason);
+    return 0;
+}
+
 static int call_once(keel_value **out, exec *e, size_t i,
                      const keel_value *item, keel_error *err)
 {
@@ -68,8 +89,10 @@ static int call_once(keel_value **out, exec *e, size_t i,
         keel_error_prefix(err, "resolving arguments");
         return rc;
     }
+    rc = policy_gate(e, s, args, err);
     keel_invoke_opts io = {e->runs[i].deadline_ns, &e->runs[i].cancel};
-    rc = keel_invoke_ex(out, e->k, s->call, args, &io, err);
+    if (rc == 0)
+        rc = keel_invoke_ex(out, e->k, s->call, args, &io, err);
     keel_value_unref(args);
     return rc;
 }

@@ -103,6 +103,32 @@ static int take_journal(const keel_host_api *api, keel_call *call,
     return *result ? 0 : KEEL_ENOMEM;
 }
 
+/* Returns the "page" argument as if fetched from the web: untrusted. */
+static int web(const keel_host_api *api, keel_call *call,
+               const keel_value *args, keel_value **result)
+{
+    (void)call;
+    *result = (keel_value *)arg(api, args, "page");
+    return 0;
+}
+
+/* Sends nothing; records the recipients so tests can see what went out. */
+static int send(const keel_host_api *api, keel_call *call,
+                const keel_value *args, keel_value **result)
+{
+    const char *to = api->get_string(arg(api, args, "to"), NULL);
+    pthread_mutex_lock(&mu);
+    if (strlen(journal) + strlen(to) + 7 < sizeof(journal)) {
+        if (journal[0])
+            strcat(journal, ",");
+        strcat(journal, "sent:");
+        strcat(journal, to);
+    }
+    pthread_mutex_unlock(&mu);
+    *result = api->new_bool(call, true);
+    return 0;
+}
+
 static int noop(const keel_host_api *api, keel_call *call,
                 const keel_value *args, keel_value **result)
 {
@@ -126,7 +152,23 @@ static const keel_param p_record[] = {
      NULL, NULL, NULL},
 };
 
+static const keel_param p_web[] = {
+    {"page", KEEL_TYPE_ANY, "What the page says.", true, NULL, NULL, NULL},
+    {"url", KEEL_TYPE_STRING, "Where.", false, NULL, NULL, KEEL_SINK_URL},
+};
+static const keel_param p_send[] = {
+    {"to", KEEL_TYPE_STRING, "Recipient.", true, NULL, NULL, KEEL_SINK_RECIPIENT},
+    {"cc", KEEL_TYPE_STRING, "Copy.", false, NULL, NULL, KEEL_SINK_RECIPIENT},
+    {"bcc", KEEL_TYPE_ANY, "Blind copies (one or a list).", false, NULL, NULL,
+     KEEL_SINK_RECIPIENT},
+    {"body", KEEL_TYPE_STRING, "Text.", false, NULL, NULL, KEEL_SINK_TEXT},
+};
+
 static const keel_function functions[] = {
+    {"web", "Fetch a page (returns the page argument, untrusted).", p_web, 2,
+     KEEL_TYPE_ANY, NULL, KEEL_EFFECT_READS | KEEL_EFFECT_NETWORK, true, web},
+    {"send", "Send a message (records the recipient).", p_send, 4,
+     KEEL_TYPE_BOOL, NULL, KEEL_EFFECT_WRITES | KEEL_EFFECT_NETWORK, false, send},
     {"rendezvous", "Wait until n calls run at once.", p_rendezvous, 2,
      KEEL_TYPE_INT, NULL, 0, false, rendezvous},
     {"nap", "Sleep cooperatively.", p_nap, 1, KEEL_TYPE_INT, NULL,

@@ -38,6 +38,9 @@ typedef struct keel_exec_event {
 
 typedef void (*keel_exec_event_fn)(void *ud, const keel_exec_event *ev);
 
+struct keel_policy;
+struct keel_principal;
+
 typedef struct keel_exec_opts {
     unsigned jobs;          /* threads; 0 = the number of cores */
     bool keep_going;        /* on a failure, still run what does not
@@ -45,6 +48,12 @@ typedef struct keel_exec_opts {
     double step_timeout_s;  /* per step; 0 = 60 s */
     keel_exec_event_fn on_event; /* or NULL */
     void *ud;
+    /* The run-time policy phase: before every call the policy decides on
+     * the real argument values and labels; a denial fails the step with
+     * KEEL_EDENIED, a required approval stops it with KEEL_EAPPROVAL. NULL
+     * policy: no check (the caller ran the static phase or chose none). */
+    const struct keel_policy *policy;
+    const struct keel_principal *principal;
 } keel_exec_opts;
 
 /* Runs p. On success *out is the plan's output (null when it declares

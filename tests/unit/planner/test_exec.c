@@ -45,7 +45,8 @@ static int run(keel_value **out, keel_kernel *k, const char *json,
                unsigned jobs, bool keep_going, trace *t, keel_error *err)
 {
     keel_plan *p = plan_of(json, k);
-    keel_exec_opts o = {jobs, keep_going, 0, t ? on_event : NULL, t};
+    keel_exec_opts o = {.jobs = jobs, .keep_going = keep_going,
+                        .on_event = t ? on_event : NULL, .ud = t};
     int rc = keel_plan_run(out, k, p, &o, err);
     keel_plan_free(p);
     return rc;
@@ -186,7 +187,7 @@ static void test_exec__timeout_cancels_cooperative_step(void **s)
     keel_plan *p = plan_of("{\"version\":1,\"steps\":[{\"id\":\"z\",\"call\":"
                            "\"exectest.nap\",\"args\":{\"ms\":20000}}]}", k);
     for (unsigned jobs = 1; jobs <= 2; jobs++) {
-        keel_exec_opts o = {jobs, false, 0.2, NULL, NULL};
+        keel_exec_opts o = {.jobs = jobs, .step_timeout_s = 0.2};
         keel_value *out = NULL;
         keel_error err = {0};
         int64_t t0 = keel_now_ns();

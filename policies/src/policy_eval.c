@@ -1,0 +1,335 @@
+/*
+ * policy_eval.c - deciding one call: principal matching, conditions on
+ * argument values, flows by provenance labels, and the combination rule
+ * (a forbid or forbidden flow denies; else an applicable permit allows,
+ * with approval when every applicable permit asks for it; else deny).
+ *
+ * Only the rules indexed for the function are looked at, so a decision
+ * costs the same with ten rules or a thousand about other functions.
+ */
+#include "policy_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- principals ---- */
+
+static bool in_role(const keel_policy *p, const char *role,
+                    const keel_principal *who)
+{
+    for (size_t i = 0; i < p->n_roles; i++) {
+        const pol_role *r = &p->roles[i];
+        if (strcmp(r->name, role) != 0)
+            continue;
+        for (size_t u = 0; who->uid && u < r->n_users; u++)
+            if (strcmp(r->users[u], who->uid) == 0)
+                return true;
+        for (size_t g = 0; g < who->n_groups; g++) {
+            char norm[1024];
+            pol_normalise_dn(norm, sizeof(norm), who->groups[g]);
+            for (size_t j = 0; j < r->n_groups; j++)
+                if (strcmp(r->groups[j], norm) == 0)
+                    return true;
+        }
+    }
+    return false;
+}
+
+static bool principal_matches(const keel_policy *p, const pol_rule *r,
+                              const keel_principal *who)
+{
+    for (size_t i = 0; i < r->n_principals; i++) {
+        const pol_principal *pr = &r->principals[i];
+        if (pr->kind == PRIN_ANY)
+            return true;
+        if (pr->kind == PRIN_USER && pr->value &&
+            ((who->uid && strcmp(pr->value, who->uid) == 0) ||
+             (who->dn && strcmp(pr->value, who->dn) == 0)))
+            return true;
+        if (pr->kind == PRIN_ROLE && pr->value && in_role(p, pr->value, who))
+            return true;
+    }
+    return false;
+}
+
+/* ---- conditions ---- */
+
+typedef enum cond_result { C_TRUE, C_FALSE, C_ABSENT, C_ERROR, C_UNKNOWN } cond_result;
+
+static bool number_of(const keel_value *v, double *out)
+{
+    if (keel_value_type(v) == KEEL_TYPE_INT)
+        *out = (double)keel_value_get_int(v);
+    else if (keel_value_type(v) == KEEL_TYPE_FLOAT)
+        *out = keel_value_get_float(v);
+    else
+        return false;
+    return true;
+}
+
+static bool parse_number(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(s, &end);
+    return !errno && *end == '\0' && end != s;
+}
+
+/* Does v equal the policy's text t? Strings exactly, numbers by value,
+ * booleans as true/false. */
+static cond_result equals(const keel_value *v, const char *t)
+{
+    double a, b;
+    switch (keel_value_type(v)) {
+    case KEEL_TYPE_STRING:
+        return strcmp(keel_value_get_string(v, NULL), t) == 0 ? C_TRUE : C_FALSE;
+    case KEEL_TYPE_INT:
+    case KEEL_TYPE_FLOAT:
+        if (!number_of(v, &a) || !parse_number(t, &b))
+            return C_FALSE;
+        return a == b ? C_TRUE : C_FALSE;
+    case KEEL_TYPE_BOOL:
+        return strcmp(keel_value_get_bool(v) ? "true" : "false", t) == 0
+                   ? C_TRUE
+                   : C_FALSE;
+    default:
+        return C_ERROR;
+    }
+}
+
+static cond_result compare(cond_op op, const keel_value *v, const char *t)
+{
+    double a, b;
+    if (!number_of(v, &a) || !parse_number(t, &b))
+        return C_ERROR; /* a comparison on a non-number cannot be decided */
+    bool r = op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b
+                                                                      : a >= b;
+    return r ? C_TRUE : C_FALSE;
+}
+
+static size_t length_of(const keel_value *v, bool *ok)
+{
+    *ok = true;
+    if (keel_value_type(v) == KEEL_TYPE_STRING) {
+        size_t len, n = 0;
+        const char *s = keel_value_get_string(v, &len);
+        for (size_t i = 0; i < len; i++)
+            n += ((unsigned char)s[i] & 0xc0) != 0x80;
+        return n;
+    }
+    if (keel_value_type(v) == KEEL_TYPE_LIST)
+        return keel_value_len(v);
+    *ok = false;
+    return 0;
+}
+
+static cond_result eval_cond(const pol_cond *c, const keel_value *v)
+{
+    const char *t = c->n_values ? c->values[0] : "";
+    const char *s = keel_value_get_string(v, NULL);
+    bool ok;
+    size_t len;
+    switch (c->op) {
+    case OP_EQ:
+        return equals(v, t);
+    case OP_NE: {
+        cond_result r = equals(v, t);
+        return r == C_TRUE ? C_FALSE : r == C_FALSE ? C_TRUE : r;
+    }
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+        return compare(c->op, v, t);
+    case OP_PREFIX:
+        return !s ? C_ERROR : strncmp(s, t, strlen(t)) == 0 ? C_TRUE : C_FALSE;
+    case OP_MATCHES:
+        return !s ? C_ERROR : pol_glob(t, s) ? C_TRUE : C_FALSE;
+    case OP_ONE_OF:
+        for (size_t i = 0; i < c->n_values; i++)
+            if (equals(v, c->values[i]) == C_TRUE)
+                return C_TRUE;
+        return C_FALSE;
+    case OP_LENGTH:
+        len = length_of(v, &ok);
+        if (!ok)
+            return C_ERROR;
+        return (c->min >= 0 && len < (size_t)c->min) ||
+                       (c->max >= 0 && len > (size_t)c->max)
+                   ? C_FALSE
+                   : C_TRUE;
+    }
+    return C_ERROR;
+}
+
+/* Whether a rule's conditions hold. args may hold unresolved references
+ * (static phase): a condition on one is C_UNKNOWN. For a forbid, an absent
+ * argument counts per its absent attribute and an error counts as holding
+ * (fail closed); for a permit, as not holding. */
+static cond_result conditions(const pol_rule *r, const keel_value *args,
+                              pol_unresolved_fn unresolved)
+{
+    bool forbid = r->kind == RULE_FORBID;
+    cond_result all = C_TRUE;
+    for (size_t i = 0; i < r->n_conds; i++) {
+        const pol_cond *c = &r->conds[i];
+        const keel_value *v = keel_value_object_get(args, c->arg);
+        cond_result res;
+        if (!v || keel_value_type(v) == KEEL_TYPE_NULL)
+            res = (c->absent_allow != forbid) ? C_TRUE : C_FALSE;
+        else if (unresolved && unresolved(v))
+            res = C_UNKNOWN;
+        else {
+            res = eval_cond(c, v);
+            if (res == C_ERROR)
+                res = forbid ? C_TRUE : C_FALSE;
+        }
+        if (res == C_FALSE)
+            return C_FALSE;
+        if (res == C_UNKNOWN)
+            all = C_UNKNOWN;
+    }
+    return all;
+}
+
+/* ---- flows ---- */
+
+/* Does any label of v (deep: containers carry their items' labels) come
+ * from a source of r? */
+static const char *tainted_by(const pol_rule *r, const keel_labels *labels)
+{
+    for (size_t i = 0; i < keel_labels_count(labels); i++)
+        for (size_t s = 0; s < r->n_sources; s++)
+            if (pol_glob(r->sources[s].call, keel_labels_at(labels, i)))
+                return keel_labels_at(labels, i);
+    return NULL;
+}
+
+/* The parameter of fn in a sink of r whose argument carries a source
+ * label, or NULL; *source is that label. */
+static const char *flow_violation(const pol_rule *r, const keel_fn_info *fn,
+                                  const keel_value *args,
+                                  pol_labels_fn labels_of, void *ctx,
+                                  const char **source)
+{
+    for (size_t s = 0; s < r->n_sinks; s++) {
+        const pol_endpoint *e = &r->sinks[s];
+        if (!pol_glob(e->call, fn->qualified_name))
+            continue;
+        for (size_t i = 0; i < fn->n_params; i++) {
+            const keel_param *p = &fn->params[i];
+            if (e->sink_class && (!p->sink || strcmp(p->sink, e->sink_class)))
+                continue;
+            const keel_value *v = keel_value_object_get(args, p->name);
+            if (!v)
+                continue;
+            const char *src = tainted_by(r, labels_of(ctx, v));
+            if (src) {
+                *source = src;
+                return p->name;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- the decision ---- */
+
+static void add_rule(keel_decision *d, const pol_rule *r)
+{
+    if (d->n_rules < KEEL_DECISION_MAX_RULES)
+        d->rules[d->n_rules++] = r->id;
+}
+
+static const keel_labels *real_labels(void *ctx, const keel_value *v)
+{
+    (void)ctx;
+    return keel_value_labels(v);
+}
+
+/* Both phases decide here; unresolved and labels_of say how arguments are
+ * seen. */
+void pol_decide(keel_decision *out, const keel_policy *p,
+                const keel_principal *who, const keel_fn_info *fn,
+                const keel_value *args, pol_unresolved_fn unresolved,
+                pol_labels_fn labels_of, void *ctx)
+{
+    memset(out, 0, sizeof(*out));
+    const pol_index *ix = pol_index_find(p, fn->qualified_name);
+    size_t n = ix ? ix->n : 0;
+    /* 1. forbids and forbidden flows deny, whatever permits apply */
+    for (size_t i = 0; i < n; i++) {
+        const pol_rule *r = &p->rules[ix->rules[i]];
+        const char *src = NULL, *param = NULL;
+        if (r->kind == RULE_FLOW &&
+            (param = flow_violation(r, fn, args, labels_of, ctx, &src))) {
+            out->verdict = KEEL_VERDICT_DENY;
+            add_rule(out, r);
+            snprintf(out->reason, sizeof(out->reason),
+                     "denied by flow rule '%s': argument '%s' of %s carries "
+                     "data from %s%s%s", r->id, param, fn->qualified_name, src,
+                     r->reason ? ": " : "", r->reason ? r->reason : "");
+            return;
+        }
+        if (r->kind == RULE_FORBID && principal_matches(p, r, who) &&
+            conditions(r, args, unresolved) == C_TRUE) {
+            out->verdict = KEEL_VERDICT_DENY;
+            add_rule(out, r);
+            snprintf(out->reason, sizeof(out->reason), "denied by rule '%s'%s%s",
+                     r->id, r->reason ? ": " : "", r->reason ? r->reason : "");
+            return;
+        }
+    }
+    /* 2. permits: allowed when one applies; approval when all that apply
+     * ask for it */
+    bool any = false, all_approval = true;
+    for (size_t i = 0; i < n; i++) {
+        const pol_rule *r = &p->rules[ix->rules[i]];
+        if (r->kind != RULE_PERMIT || !principal_matches(p, r, who) ||
+            conditions(r, args, unresolved) == C_FALSE)
+            continue;
+        any = true;
+        all_approval &= r->approval;
+        add_rule(out, r);
+    }
+    if (!any) {
+        out->verdict = KEEL_VERDICT_DENY;
+        snprintf(out->reason, sizeof(out->reason),
+                 "denied: no permit applies to %s for %s", fn->qualified_name,
+                 who->uid ? who->uid : "this principal");
+        return;
+    }
+    out->verdict = all_approval ? KEEL_VERDICT_APPROVAL : KEEL_VERDICT_ALLOW;
+    snprintf(out->reason, sizeof(out->reason), "%s by %s'%s'%s",
+             all_approval ? "needs approval" : "allowed",
+             out->n_rules > 1 ? "rules " : "rule ", out->rules[0],
+             out->n_rules > 1 ? " and others" : "");
+}
+
+void keel_policy_decide(keel_decision *out, const keel_policy *p,
+                        const keel_principal *who, const keel_fn_info *fn,
+                        const keel_value *args)
+{
+    pol_decide(out, p, who, fn, args, NULL, real_labels, NULL);
+}
+
+bool keel_policy_may_call(const keel_policy *p, const keel_principal *who,
+                          const keel_fn_info *fn)
+{
+    const pol_index *ix = pol_index_find(p, fn->qualified_name);
+    for (size_t i = 0; ix && i < ix->n; i++) {
+        const pol_rule *r = &p->rules[ix->rules[i]];
+        /* an unconditional forbid rules the function out entirely */
+        if (r->kind == RULE_FORBID && r->n_conds == 0 &&
+            principal_matches(p, r, who))
+            return false;
+    }
+    for (size_t i = 0; ix && i < ix->n; i++) {
+        const pol_rule *r = &p->rules[ix->rules[i]];
+        if (r->kind == RULE_PERMIT && principal_matches(p, r, who))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,410 @@
+/*
+ * policy_load.c - load policy files all or nothing: read and validate each,
+ * compile the rules, lint them against the loaded functions, index them by
+ * function, and hash the result.
+ */
+#include "policy_build.h"
+#include "policy_xml.h"
+
+#include "alloc.h"
+#include "buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINT(d, r, ...)                                                      \
+    keel_diags_add((d), "", 0, KEEL_EINVAL, __VA_ARGS__)
+
+static void free_strings(char **s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        keel_free(s[i]);
+    keel_free(s);
+}
+
+static void free_rule(pol_rule *r)
+{
+    keel_free(r->id);
+    keel_free(r->file);
+    keel_free(r->reason);
+    for (size_t i = 0; i < r->n_principals; i++)
+        keel_free(r->principals[i].value);
+    keel_free(r->principals);
+    for (size_t i = 0; i < r->n_actions; i++)
+        keel_free(r->actions[i].call);
+    keel_free(r->actions);
+    for (size_t i = 0; i < r->n_conds; i++) {
+        keel_free(r->conds[i].arg);
+        free_strings(r->conds[i].values, r->conds[i].n_values);
+    }
+    keel_free(r->conds);
+    for (size_t i = 0; i < r->n_sources; i++)
+        keel_free(r->sources[i].call), keel_free(r->sources[i].sink_class);
+    for (size_t i = 0; i < r->n_sinks; i++)
+        keel_free(r->sinks[i].call), keel_free(r->sinks[i].sink_class);
+    keel_free(r->sources);
+    keel_free(r->sinks);
+}
+
+void keel_policy_free(keel_policy *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_rules; i++)
+        free_rule(&p->rules[i]);
+    keel_free(p->rules);
+    for (size_t i = 0; i < p->n_roles; i++) {
+        keel_free(p->roles[i].name);
+        free_strings(p->roles[i].groups, p->roles[i].n_groups);
+        free_strings(p->roles[i].users, p->roles[i].n_users);
+    }
+    keel_free(p->roles);
+    for (size_t i = 0; i < p->n_index; i++)
+        keel_free(p->index[i].rules);
+    keel_free(p->index);
+    keel_free(p);
+}
+
+const char *keel_policy_hash(const keel_policy *p)
+{
+    return p->hash;
+}
+
+size_t keel_policy_rule_count(const keel_policy *p)
+{
+    return p->n_rules;
+}
+
+/* ---- lint ---- */
+
+static bool has_glob(const char *s)
+{
+    return strpbrk(s, "*?") != NULL;
+}
+
+static size_t count_matches(const keel_kernel *k, const char *glob)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < keel_kernel_function_count(k); i++)
+        n += pol_glob(glob, keel_kernel_function_at(k, i)->qualified_name);
+    return n;
+}
+
+static void lint_call(const keel_kernel *k, const pol_rule *r, const char *call,
+                      const char *what, keel_diags *d)
+{
+    if (!has_glob(call) && !keel_kernel_lookup(k, call))
+        LINT(d, r, "%s: line %d: rule '%s': %s names '%s', which is not a "
+             "loaded function", r->file, r->line, r->id, what, call);
+    else if (has_glob(call) && count_matches(k, call) == 0)
+        LINT(d, r, "%s: line %d: rule '%s': %s pattern '%s' matches no loaded "
+             "function", r->file, r->line, r->id, what, call);
+}
+
+static const pol_role *find_role(const keel_policy *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_roles; i++)
+        if (p->roles[i].name && strcmp(p->roles[i].name, name) == 0)
+            return &p->roles[i];
+    return NULL;
+}
+
+static bool fn_has_param(const keel_fn_info *f, const char *name)
+{
+    for (size_t i = 0; i < f->n_params; i++)
+        if (strcmp(f->params[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static bool numeric_op(cond_op op)
+{
+    return op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
+}
+
+static void lint_cond(const keel_policy *p, const keel_kernel *k,
+                      const pol_rule *r, const pol_cond *c, keel_diags *d)
+{
+    (void)p;
+    if (numeric_op(c->op)) {
+        char *end;
+        errno = 0;
+        strtod(c->values[0], &end);
+        if (errno || *end || end == c->values[0])
+            LINT(d, r, "%s: line %d: rule '%s': '%s' is not a number",
+                 r->file, c->line, r->id, c->values[0]);
+    }
+    if (c->op == OP_LENGTH && c->min < 0 && c->max < 0)
+        LINT(d, r, "%s: line %d: rule '%s': <length> needs min or max",
+             r->file, c->line, r->id);
+    /* the argument must exist on every function the rule names by call */
+    for (size_t i = 0; i < keel_kernel_function_count(k); i++) {
+        const keel_fn_info *f = keel_kernel_function_at(k, i);
+        for (size_t a = 0; a < r->n_actions; a++)
+            if (r->actions[a].call && pol_glob(r->actions[a].call,
+                                               f->qualified_name) &&
+                !fn_has_param(f, c->arg)) {
+                LINT(d, r, "%s: line %d: rule '%s': %s has no argument '%s'",
+                     r->file, c->line, r->id, f->qualified_name, c->arg);
+                return;
+            }
+    }
+}
+
+static void lint_flow(const keel_kernel *k, const pol_rule *r, keel_diags *d)
+{
+    for (size_t i = 0; i < r->n_sources; i++)
+        lint_call(k, r, r->sources[i].call, "source", d);
+    for (size_t i = 0; i < r->n_sinks; i++) {
+        const pol_endpoint *e = &r->sinks[i];
+        lint_call(k, r, e->call, "sink", d);
+        if (!e->sink_class)
+            continue;
+        bool found = false;
+        for (size_t f = 0; !found && f < keel_kernel_function_count(k); f++) {
+            const keel_fn_info *fn = keel_kernel_function_at(k, f);
+            if (!pol_glob(e->call, fn->qualified_name))
+                continue;
+            for (size_t j = 0; j < fn->n_params; j++)
+                found |= fn->params[j].sink &&
+                         strcmp(fn->params[j].sink, e->sink_class) == 0;
+        }
+        if (!found)
+            LINT(d, r, "%s: line %d: rule '%s': no parameter of '%s' has sink "
+                 "class '%s'", r->file, r->line, r->id, e->call, e->sink_class);
+    }
+}
+
+static void lint_rule(const keel_policy *p, const keel_kernel *k,
+                      const pol_rule *r, keel_diags *d)
+{
+    for (const pol_rule *o = p->rules; o < r; o++)
+        if (strcmp(o->id, r->id) == 0)
+            LINT(d, r, "%s: line %d: rule id '%s' is already used (%s, line "
+                 "%d)", r->file, r->line, r->id, o->file, o->line);
+    if (r->kind == RULE_FLOW) {
+        lint_flow(k, r, d);
+        return;
+    }
+    for (size_t i = 0; i < r->n_principals; i++) {
+        const pol_principal *pr = &r->principals[i];
+        if (pr->kind == PRIN_ROLE && !pr->value)
+            LINT(d, r, "%s: line %d: rule '%s': a principal needs "
+                 "any=\"true\", user or role", r->file, r->line, r->id);
+        else if (pr->kind == PRIN_ROLE && !find_role(p, pr->value))
+            LINT(d, r, "%s: line %d: rule '%s': unknown role '%s' (define it "
+                 "with <role name=\"%s\">)", r->file, r->line, r->id,
+                 pr->value, pr->value);
+    }
+    for (size_t i = 0; i < r->n_actions; i++) {
+        if (r->actions[i].call)
+            lint_call(k, r, r->actions[i].call, "action", d);
+        else if (!r->actions[i].effect)
+            LINT(d, r, "%s: line %d: rule '%s': an action needs call or effect",
+                 r->file, r->line, r->id);
+    }
+    for (size_t i = 0; i < r->n_conds; i++)
+        lint_cond(p, k, r, &r->conds[i], d);
+}
+
+/* ---- index ---- */
+
+static int build_index(keel_policy *p, const keel_kernel *k)
+{
+    size_t n = keel_kernel_function_count(k);
+    p->index = keel_calloc(n ? n : 1, sizeof(pol_index));
+    if (!p->index)
+        return KEEL_ENOMEM;
+    for (size_t i = 0; i < n; i++) { /* the registry lists names sorted */
+        const keel_fn_info *f = keel_kernel_function_at(k, i);
+        pol_index *e = &p->index[p->n_index++];
+        e->qname = f->qualified_name;
+        for (size_t r = 0; r < p->n_rules; r++) {
+            if (!pol_rule_matches_fn(&p->rules[r], f))
+                continue;
+            size_t *grown = keel_realloc(e->rules, (e->n + 1) * sizeof(size_t));
+            if (!grown)
+                return KEEL_ENOMEM;
+            e->rules = grown;
+            e->rules[e->n++] = r;
+        }
+    }
+    return 0;
+}
+
+/* ---- hash ---- */
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One line per rule and role, members sorted: the hash does not depend on
+ * the order of rules, files, or a rule's principals and actions. */
+static char *rule_line(const pol_rule *r)
+{
+    keel_buf b;
+    keel_buf_init(&b);
+    keel_buf_printf(&b, "%d|%s|%d|", (int)r->kind, r->id, (int)r->approval);
+    char *parts[64];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_principals && n < 64; i++) {
+        char tmp[600];
+        snprintf(tmp, sizeof(tmp), "p%d:%s", (int)r->principals[i].kind,
+                 r->principals[i].value ? r->principals[i].value : "");
+        parts[n++] = keel_strdup(tmp);
+    }
+    for (size_t i = 0; i < r->n_actions && n < 64; i++) {
+        char tmp[600];
+        snprintf(tmp, sizeof(tmp), "a:%s:%u",
+                 r->actions[i].call ? r->actions[i].call : "",
+                 r->actions[i].effect);
+        parts[n++] = keel_strdup(tmp);
+    }
+    for (size_t i = 0; i < r->n_conds && n < 64; i++) {
+        keel_buf c;
+        keel_buf_init(&c);
+        const pol_cond *k = &r->conds[i];
+        keel_buf_printf(&c, "c%d:%s:%d:%ld:%ld", (int)k->op, k->arg,
+                        (int)k->absent_allow, k->min, k->max);
+        for (size_t v = 0; v < k->n_values; v++)
+            keel_buf_printf(&c, ":%s", k->values[v]);
+        char *s = NULL;
+        keel_buf_finish(&c, &s);
+        parts[n++] = s;
+    }
+    for (size_t i = 0; i < r->n_sources + r->n_sinks && n < 64; i++) {
+        const pol_endpoint *e = i < r->n_sources ? &r->sources[i]
+                                                 : &r->sinks[i - r->n_sources];
+        char tmp[600];
+        snprintf(tmp, sizeof(tmp), "%s:%s:%s", i < r->n_sources ? "src" : "snk",
+                 e->call, e->sink_class ? e->sink_class : "");
+        parts[n++] = keel_strdup(tmp);
+    }
+    qsort(parts, n, sizeof(char *), by_str);
+    for (size_t i = 0; i < n; i++) {
+        keel_buf_printf(&b, "%s;", parts[i] ? parts[i] : "");
+        keel_free(parts[i]);
+    }
+    keel_buf_printf(&b, "|%s", r->reason ? r->reason : "");
+    char *out = NULL;
+    keel_buf_finish(&b, &out);
+    return out;
+}
+
+static int compute_hash(keel_policy *p)
+{
+    size_t n = p->n_rules + p->n_roles + 1;
+    char **lines = keel_calloc(n, sizeof(char *));
+    if (!lines)
+        return KEEL_ENOMEM;
+    for (size_t i = 0; i < p->n_rules; i++)
+        lines[i] = rule_line(&p->rules[i]);
+    for (size_t i = 0; i < p->n_roles; i++) {
+        const pol_role *r = &p->roles[i];
+        char **sorted = keel_calloc(r->n_groups + r->n_users + 1, sizeof(char *));
+        keel_buf b;
+        keel_buf_init(&b);
+        keel_buf_printf(&b, "role|%s|", r->name);
+        size_t m = 0;
+        for (size_t g = 0; sorted && g < r->n_groups; g++)
+            sorted[m++] = r->groups[g];
+        for (size_t u = 0; sorted && u < r->n_users; u++)
+            sorted[m++] = r->users[u];
+        if (m > 1)
+            qsort(sorted, m, sizeof(char *), by_str);
+        for (size_t j = 0; j < m; j++)
+            keel_buf_printf(&b, "%s;", sorted[j]);
+        keel_free(sorted);
+        keel_buf_finish(&b, &lines[p->n_rules + i]);
+    }
+    char lim[64];
+    snprintf(lim, sizeof(lim), "limits|%ld", p->max_steps);
+    lines[n - 1] = keel_strdup(lim);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!lines[i])
+            rc = KEEL_ENOMEM;
+    keel_sha256_ctx h;
+    keel_sha256_init(&h);
+    if (rc == 0) {
+        qsort(lines, n, sizeof(char *), by_str);
+        for (size_t i = 0; i < n; i++)
+            keel_sha256_update(&h, lines[i], strlen(lines[i]) + 1);
+        unsigned char dig[32];
+        keel_sha256_final(&h, dig);
+        for (int i = 0; i < 32; i++)
+            snprintf(p->hash + 2 * i, 3, "%02x", dig[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        keel_free(lines[i]);
+    keel_free(lines);
+    return rc;
+}
+
+/* ---- loading ---- */
+
+int keel_policy_load_texts(keel_policy **out, const char *const *names,
+                           const char *const *texts, const size_t *lens,
+                           size_t n, const keel_kernel *k, keel_diags *d)
+{
+    *out = NULL;
+    size_t before = d->n;
+    keel_policy *p = keel_calloc(1, sizeof(*p));
+    if (!p)
+        return KEEL_ENOMEM;
+    p->max_steps = -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc != KEEL_ENOMEM; i++) {
+        xmlDocPtr doc = NULL;
+        if (pol_xml_read(&doc, names[i], texts[i], lens[i], d) == 0) {
+            rc = pol_build(p, doc, names[i]);
+            xmlFreeDoc(doc);
+        }
+    }
+    for (size_t i = 0; rc == 0 && i < p->n_rules; i++)
+        lint_rule(p, k, &p->rules[i], d);
+    if (rc == 0 && d->n == before)
+        rc = build_index(p, k);
+    if (rc == 0 && d->n == before)
+        rc = compute_hash(p);
+    if (rc || d->n > before || d->oom) {
+        keel_policy_free(p); /* all or nothing */
+        return rc ? rc : KEEL_EINVAL;
+    }
+    *out = p;
+    return 0;
+}
+
+int keel_policy_load(keel_policy **out, const char *const *files, size_t n,
+                     const keel_kernel *k, keel_diags *d)
+{
+    *out = NULL;
+    char **texts = keel_calloc(n ? n : 1, sizeof(char *));
+    size_t *lens = keel_calloc(n ? n : 1, sizeof(size_t));
+    int rc = texts && lens ? 0 : KEEL_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        FILE *f = fopen(files[i], "rb");
+        if (!f) {
+            keel_diags_add(d, "", 0, KEEL_EIO, "%s: cannot open: %s", files[i],
+                           strerror(errno));
+            rc = KEEL_EIO;
+            break;
+        }
+        texts[i] = keel_malloc(POL_MAX_BYTES + 2);
+        lens[i] = texts[i] ? fread(texts[i], 1, POL_MAX_BYTES + 1, f) : 0;
+        fclose(f);
+        if (!texts[i])
+            rc = KEEL_ENOMEM;
+    }
+    if (rc == 0)
+        rc = keel_policy_load_texts(out, files, (const char *const *)texts,
+                                    lens, n, k, d);
+    for (size_t i = 0; texts && i < n; i++)
+        keel_free(texts[i]);
+    keel_free(texts);
+    keel_free(lens);
+    return rc;
+}

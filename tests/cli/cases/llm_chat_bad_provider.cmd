@@ -1,0 +1,1 @@
+llm chat hello --llm nope:x

@@ -1,0 +1,1 @@
+policy check @SRC@/tests/data/policies/base.xml --plugins @BUILD@/tests/plugins

@@ -1,0 +1,1 @@
+policy test @SRC@/tests/data/policies/cases.json --plugins @BUILD@/tests/plugins

@@ -1,0 +1,1 @@
+validate @SRC@/tests/data/plans/json/valid/fields.json --policy @SRC@/tests/data/policies/base.xml --plugins @BUILD@/tests/plugins --user bob

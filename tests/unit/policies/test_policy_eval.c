@@ -1,0 +1,168 @@
+/*
+ * test_policy_eval.c - the policy semantics, one test per numbered rule of
+ * docs/policy.md, and a decision table over every rule kind.
+ */
+#include "policy_support.h"
+
+static keel_kernel *k;
+static keel_policy *base;
+
+static int setup(void **s)
+{
+    (void)s;
+    k = ts_kernel_all();
+    base = ps_base(k);
+    return 0;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    keel_policy_free(base);
+    keel_kernel_free(k);
+    return 0;
+}
+
+static void expect(const char *who_uid, const char *group, const char *fn,
+                   const char *args, const char *label, keel_verdict v,
+                   const char *rule, const char *reason)
+{
+    keel_principal who = ps_who(who_uid, group);
+    keel_decision d = ps_decide(base, k, &who, fn, args, label);
+    if (d.verdict != v)
+        fail_msg("%s %s: verdict %d, expected %d (%s)", fn, args, d.verdict, v,
+                 d.reason);
+    if (rule) {
+        assert_true(d.n_rules >= 1);
+        assert_string_equal(d.rules[0], rule);
+    } else
+        assert_int_equal(d.n_rules, 0);
+    if (reason)
+        assert_string_equal(d.reason, reason);
+}
+
+#define STAFF "cn=staff,ou=groups,dc=example,dc=com"
+#define FINANCE "CN=Finance, OU=Groups, DC=example, DC=com" /* not normalised */
+
+/* 1. Default deny. */
+static void test_policy_eval__default_deny(void **s)
+{
+    (void)s;
+    expect("bob", NULL, "fixture.fetch", "{\"count\":1}", NULL,
+           KEEL_VERDICT_DENY, NULL,
+           "denied: no permit applies to fixture.fetch for bob");
+    expect("bob", STAFF, "fixture.fetch", "{\"count\":1}", NULL,
+           KEEL_VERDICT_ALLOW, "staff-fetch", "allowed by rule 'staff-fetch'");
+}
+
+/* 2. A forbid beats any permit; approval never overrides a forbid. */
+static void test_policy_eval__forbid_beats_permit(void **s)
+{
+    (void)s;
+    expect("ann", STAFF, "exectest.fail", "{\"message\":\"x\"}", NULL,
+           KEEL_VERDICT_DENY, "no-fail",
+           "denied by rule 'no-fail': Plans may never call exectest.fail.");
+    expect("ann", NULL, "fixture.greet", "{\"name\":\"ada\"}", NULL,
+           KEEL_VERDICT_APPROVAL, "greet-needs-approval", NULL);
+    /* a forbidden flow into the same call denies; approval is not asked */
+    expect("ann", NULL, "fixture.greet", "{\"name\":\"ada\",\"to\":\"x@y\"}",
+           "exectest.web", KEEL_VERDICT_DENY, "no-web-recipients", NULL);
+}
+
+/* 4. Fail closed: a condition that cannot be evaluated inside a forbid
+ * denies; inside a permit it does not apply. */
+static void test_policy_eval__unevaluable_forbid_condition_denies(void **s)
+{
+    (void)s;
+    expect("bob", NULL, "fixture.echo", "{\"text\":\"hi\"}", NULL,
+           KEEL_VERDICT_DENY, "no-numeric-echo", NULL);
+}
+
+/* Conditions: comparisons, absent arguments, lengths, roles by group DN. */
+static void test_policy_eval__conditions_and_roles(void **s)
+{
+    (void)s;
+    /* DNs compare after normalisation */
+    expect("bob", FINANCE, "math.mul", "{\"a\":5000,\"b\":2}", NULL,
+           KEEL_VERDICT_ALLOW, "pure", NULL);
+    expect("bob", NULL, "math.mul", "{\"a\":2000000,\"b\":2}", NULL,
+           KEEL_VERDICT_DENY, "no-huge-mul", NULL);
+    /* le 10 on count; staff only */
+    expect("ann", NULL, "fixture.fetch", "{\"count\":11}", NULL,
+           KEEL_VERDICT_DENY, NULL, NULL);
+    expect("ann", NULL, "fixture.fetch", "{\"count\":10}", NULL,
+           KEEL_VERDICT_ALLOW, "staff-fetch", NULL);
+}
+
+/* 5. Flows follow labels, whichever parameter of the sink class holds
+ * them: moving an address from to to bcc does not escape the rule. */
+static void test_policy_eval__flows_by_sink_class_not_name(void **s)
+{
+    (void)s;
+    const char *who = "ann";
+    expect(who, NULL, "exectest.send", "{\"to\":\"a@b\"}", "exectest.web",
+           KEEL_VERDICT_DENY, "no-web-recipients", NULL);
+    expect(who, NULL, "exectest.send", "{\"to\":\"a@b\",\"bcc\":[\"c@d\"]}",
+           "fixture.fetch", KEEL_VERDICT_DENY, "no-web-recipients", NULL);
+    /* benign twin: the same call with labels from the user is allowed */
+    expect(who, NULL, "exectest.send", "{\"to\":\"a@b\",\"bcc\":[\"c@d\"]}",
+           "user", KEEL_VERDICT_ALLOW, "send", NULL);
+}
+
+/* 3 and 7. Order independence and the hash; every decision names rules. */
+static void test_policy_eval__order_independent_hash_and_rules(void **s)
+{
+    (void)s;
+    const char *a = "<policy xmlns=\"urn:keel:policy:1\" id=\"p\">"
+                    "<permit id=\"p1\"><principal any=\"true\"/><action call=\"text.*\"/></permit>"
+                    "<forbid id=\"f1\"><principal user=\"eve\"/><action call=\"text.upper\"/></forbid>"
+                    "</policy>";
+    const char *b1 = "<policy xmlns=\"urn:keel:policy:1\" id=\"q\">"
+                     "<forbid id=\"f1\"><principal user=\"eve\"/><action call=\"text.upper\"/></forbid>"
+                     "</policy>";
+    const char *b2 = "<policy xmlns=\"urn:keel:policy:1\" id=\"r\">"
+                     "<permit id=\"p1\"><principal any=\"true\"/><action call=\"text.*\"/></permit>"
+                     "</policy>";
+    keel_policy *one = ps_policy_texts(k, &a, 1);
+    const char *both[] = {b1, b2};
+    keel_policy *two = ps_policy_texts(k, both, 2);
+    assert_string_equal(keel_policy_hash(one), keel_policy_hash(two));
+    assert_int_equal(strlen(keel_policy_hash(one)), 64);
+    keel_principal eve = ps_who("eve", NULL), joe = ps_who("joe", NULL);
+    keel_decision d1 = ps_decide(one, k, &eve, "text.upper", "{\"text\":\"x\"}", NULL);
+    keel_decision d2 = ps_decide(two, k, &eve, "text.upper", "{\"text\":\"x\"}", NULL);
+    assert_int_equal(d1.verdict, KEEL_VERDICT_DENY);
+    assert_int_equal(d2.verdict, KEEL_VERDICT_DENY);
+    assert_string_equal(d1.rules[0], "f1");
+    d1 = ps_decide(one, k, &joe, "text.upper", "{\"text\":\"x\"}", NULL);
+    assert_int_equal(d1.verdict, KEEL_VERDICT_ALLOW);
+    assert_string_equal(d1.rules[0], "p1");
+    keel_policy_free(one);
+    keel_policy_free(two);
+}
+
+/* The planner shows the model only functions the principal may call. */
+static void test_policy_eval__may_call_hides_what_is_never_permitted(void **s)
+{
+    (void)s;
+    keel_principal bob = ps_who("bob", NULL), ann = ps_who("ann", STAFF);
+    assert_true(keel_policy_may_call(base, &bob, keel_kernel_lookup(k, "text.upper")));
+    assert_false(keel_policy_may_call(base, &bob, keel_kernel_lookup(k, "fixture.fetch")));
+    assert_true(keel_policy_may_call(base, &ann, keel_kernel_lookup(k, "fixture.fetch")));
+    /* an unconditional forbid rules a function out even with a permit */
+    assert_false(keel_policy_may_call(base, &ann, keel_kernel_lookup(k, "exectest.fail")));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_eval__default_deny),
+        cmocka_unit_test(test_policy_eval__forbid_beats_permit),
+        cmocka_unit_test(test_policy_eval__unevaluable_forbid_condition_denies),
+        cmocka_unit_test(test_policy_eval__conditions_and_roles),
+        cmocka_unit_test(test_policy_eval__flows_by_sink_class_not_name),
+        cmocka_unit_test(test_policy_eval__order_independent_hash_and_rules),
+        cmocka_unit_test(test_policy_eval__may_call_hides_what_is_never_permitted),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

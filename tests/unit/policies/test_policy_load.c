@@ -1,0 +1,123 @@
+/*
+ * test_policy_load.c - loading fails closed: every file in
+ * tests/data/policies/invalid/ is refused with exactly the diagnostics in
+ * its .expected file (KEEL_REGEN=1 rewrites them; review the diff), and a
+ * refused load leaves nothing loaded, even when other files were fine.
+ */
+#include "policy_support.h"
+
+#include <dirent.h>
+
+static keel_kernel *k;
+
+static int setup(void **s)
+{
+    (void)s;
+    k = ts_kernel_all();
+    return 0;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    keel_kernel_free(k);
+    return 0;
+}
+
+static char *diagnose(const char *name, const char *text, size_t len)
+{
+    keel_policy *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    int rc = keel_policy_load_texts(&p, &name, &text, &len, 1, k, &d);
+    assert_null(p);
+    assert_int_not_equal(rc, 0);
+    char *out = NULL;
+    assert_int_equal(keel_diags_text(&out, &d, NULL), 0);
+    keel_diags_free(&d);
+    return out;
+}
+
+static void test_policy_load__invalid_files_are_refused_exactly(void **s)
+{
+    (void)s;
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s/tests/data/policies/invalid", ts_source_dir());
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dp));) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".xml") != 0)
+            continue;
+        char path[2048];
+        size_t len = 0, elen = 0;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        char *text = ps_slurp(path, &len);
+        char *got = diagnose(e->d_name, text, len);
+        snprintf(path, sizeof(path), "%s/%.*s.expected", dir, (int)(l - 4),
+                 e->d_name);
+        if (getenv("KEEL_REGEN") && *getenv("KEEL_REGEN")) {
+            FILE *f = fopen(path, "w");
+            fputs(got, f);
+            fclose(f);
+        }
+        char *want = ps_slurp(path, &elen);
+        if (!want || strcmp(want, got) != 0)
+            fail_msg("%s:\n--- expected\n%s--- got\n%s", e->d_name,
+                     want ? want : "(no .expected)\n", got);
+        free(text);
+        free(want);
+        keel_free(got);
+        n++;
+    }
+    closedir(dp);
+    assert_true(n >= 10);
+}
+
+static void test_policy_load__one_bad_file_loads_nothing(void **s)
+{
+    (void)s;
+    const char *names[] = {"good.xml", "bad.xml"};
+    const char *texts[] = {
+        "<policy xmlns=\"urn:keel:policy:1\" id=\"g\"><permit id=\"p\">"
+        "<principal any=\"true\"/><action call=\"text.upper\"/></permit></policy>",
+        "<policy xmlns=\"urn:keel:policy:1\" id=\"b\"><permit id=\"q\">"
+        "<principal any=\"true\"/><action call=\"nope.fn\"/></permit></policy>"};
+    size_t lens[] = {strlen(texts[0]), strlen(texts[1])};
+    keel_policy *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    assert_int_equal(keel_policy_load_texts(&p, names, texts, lens, 2, k, &d),
+                     KEEL_EINVAL);
+    assert_null(p);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.items[0].message,
+                        "bad.xml: line 1: rule 'q': action names 'nope.fn', "
+                        "which is not a loaded function");
+    keel_diags_free(&d);
+}
+
+static void test_policy_load__missing_file_is_an_error(void **s)
+{
+    (void)s;
+    const char *files[] = {"/nonexistent/policy.xml"};
+    keel_policy *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    assert_int_equal(keel_policy_load(&p, files, 1, k, &d), KEEL_EIO);
+    assert_null(p);
+    assert_string_equal(d.items[0].message, "/nonexistent/policy.xml: cannot "
+                                            "open: No such file or directory");
+    keel_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_load__invalid_files_are_refused_exactly),
+        cmocka_unit_test(test_policy_load__one_bad_file_loads_nothing),
+        cmocka_unit_test(test_policy_load__missing_file_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
