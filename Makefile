@@ -45,6 +45,7 @@ fuzz: deps
 bench: build
 	$(BUILD)/bin/bench_invoke $(BUILD)/lib/keel/plugins
 	$(BUILD)/bin/bench_plan $(BUILD)
+	$(BUILD)/bin/bench_policy $(BUILD)
 	$(BUILD)/bin/bench_llm
 
 demo: build

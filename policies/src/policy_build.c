@@ -76,6 +76,7 @@ static void read_principal(pol_rule *r, const xmlNode *n, bool *oom)
     pol_principal *p = push(&r->principals, &r->n_principals, sizeof(*p), oom);
     if (!p)
         return;
+    p->role_index = -1;
     char *any = attr(n, "any", oom);
     if ((p->value = attr(n, "user", oom)))
         p->kind = PRIN_USER;

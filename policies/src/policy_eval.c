@@ -37,9 +37,27 @@ static bool in_role(const keel_policy *p, const char *role,
     return false;
 }
 
-static bool principal_matches(const keel_policy *p, const pol_rule *r,
-                              const keel_principal *who)
+/* The principal's roles, worked out once per decision (DNs normalised
+ * once, not once per rule). */
+#define ROLE_CACHE 256
+typedef struct who_roles {
+    const keel_principal *who;
+    bool cached;
+    bool member[ROLE_CACHE];
+} who_roles;
+
+static void roles_of(who_roles *w, const keel_policy *p, const keel_principal *who)
 {
+    w->who = who;
+    w->cached = p->n_roles <= ROLE_CACHE;
+    for (size_t i = 0; w->cached && i < p->n_roles; i++)
+        w->member[i] = in_role(p, p->roles[i].name, who);
+}
+
+static bool principal_matches(const keel_policy *p, const pol_rule *r,
+                              const who_roles *w)
+{
+    const keel_principal *who = w->who;
     for (size_t i = 0; i < r->n_principals; i++) {
         const pol_principal *pr = &r->principals[i];
         if (pr->kind == PRIN_ANY)
@@ -48,7 +66,9 @@ static bool principal_matches(const keel_policy *p, const pol_rule *r,
             ((who->uid && strcmp(pr->value, who->uid) == 0) ||
              (who->dn && strcmp(pr->value, who->dn) == 0)))
             return true;
-        if (pr->kind == PRIN_ROLE && pr->value && in_role(p, pr->value, who))
+        if (pr->kind == PRIN_ROLE && pr->role_index >= 0 &&
+            (w->cached ? w->member[pr->role_index]
+                       : in_role(p, pr->value, who)))
             return true;
     }
     return false;
@@ -79,7 +99,8 @@ static bool parse_number(const char *s, double *out)
 
 /* Does v equal the policy's text t? Strings exactly, numbers by value,
  * booleans as true/false. */
-static cond_result equals(const keel_value *v, const char *t)
+static cond_result equals(const keel_value *v, const char *t,
+                          const double *num)
 {
     double a, b;
     switch (keel_value_type(v)) {
@@ -87,7 +108,7 @@ static cond_result equals(const keel_value *v, const char *t)
         return strcmp(keel_value_get_string(v, NULL), t) == 0 ? C_TRUE : C_FALSE;
     case KEEL_TYPE_INT:
     case KEEL_TYPE_FLOAT:
-        if (!number_of(v, &a) || !parse_number(t, &b))
+        if (!number_of(v, &a) || !(num ? (b = *num, true) : parse_number(t, &b)))
             return C_FALSE;
         return a == b ? C_TRUE : C_FALSE;
     case KEEL_TYPE_BOOL:
@@ -99,10 +120,10 @@ static cond_result equals(const keel_value *v, const char *t)
     }
 }
 
-static cond_result compare(cond_op op, const keel_value *v, const char *t)
+static cond_result compare(cond_op op, const keel_value *v, double b)
 {
-    double a, b;
-    if (!number_of(v, &a) || !parse_number(t, &b))
+    double a;
+    if (!number_of(v, &a))
         return C_ERROR; /* a comparison on a non-number cannot be decided */
     bool r = op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b
                                                                       : a >= b;
@@ -133,23 +154,23 @@ static cond_result eval_cond(const pol_cond *c, const keel_value *v)
     size_t len;
     switch (c->op) {
     case OP_EQ:
-        return equals(v, t);
+        return equals(v, t, c->has_number ? &c->number : NULL);
     case OP_NE: {
-        cond_result r = equals(v, t);
+        cond_result r = equals(v, t, c->has_number ? &c->number : NULL);
         return r == C_TRUE ? C_FALSE : r == C_FALSE ? C_TRUE : r;
     }
     case OP_LT:
     case OP_LE:
     case OP_GT:
     case OP_GE:
-        return compare(c->op, v, t);
+        return compare(c->op, v, c->number);
     case OP_PREFIX:
         return !s ? C_ERROR : strncmp(s, t, strlen(t)) == 0 ? C_TRUE : C_FALSE;
     case OP_MATCHES:
         return !s ? C_ERROR : pol_glob(t, s) ? C_TRUE : C_FALSE;
     case OP_ONE_OF:
         for (size_t i = 0; i < c->n_values; i++)
-            if (equals(v, c->values[i]) == C_TRUE)
+            if (equals(v, c->values[i], NULL) == C_TRUE)
                 return C_TRUE;
         return C_FALSE;
     case OP_LENGTH:
@@ -237,10 +258,21 @@ static const char *flow_violation(const pol_rule *r, const keel_fn_info *fn,
 
 /* ---- the decision ---- */
 
+/* Adds r's id keeping the list sorted, so it does not depend on the order
+ * of the rules; past the cap, the smallest ids are kept. */
 static void add_rule(keel_decision *d, const pol_rule *r)
 {
+    size_t at = d->n_rules;
+    while (at > 0 && strcmp(d->rules[at - 1], r->id) > 0)
+        at--;
+    if (at >= KEEL_DECISION_MAX_RULES)
+        return;
+    size_t n = d->n_rules < KEEL_DECISION_MAX_RULES ? d->n_rules
+                                                    : KEEL_DECISION_MAX_RULES - 1;
+    memmove(&d->rules[at + 1], &d->rules[at], (n - at) * sizeof(d->rules[0]));
+    d->rules[at] = r->id;
     if (d->n_rules < KEEL_DECISION_MAX_RULES)
-        d->rules[d->n_rules++] = r->id;
+        d->n_rules++;
 }
 
 static const keel_labels *real_labels(void *ctx, const keel_value *v)
@@ -259,35 +291,46 @@ void pol_decide(keel_decision *out, const keel_policy *p,
     memset(out, 0, sizeof(*out));
     const pol_index *ix = pol_index_find(p, fn->qualified_name);
     size_t n = ix ? ix->n : 0;
-    /* 1. forbids and forbidden flows deny, whatever permits apply */
+    who_roles w;
+    roles_of(&w, p, who);
+    /* 1. forbids and forbidden flows deny, whatever permits apply. When
+     * several do, the smallest id is named, so the explanation does not
+     * depend on the order of the rules either. */
+    const pol_rule *denier = NULL;
+    const char *src = NULL, *param = NULL;
     for (size_t i = 0; i < n; i++) {
         const pol_rule *r = &p->rules[ix->rules[i]];
-        const char *src = NULL, *param = NULL;
-        if (r->kind == RULE_FLOW &&
-            (param = flow_violation(r, fn, args, labels_of, ctx, &src))) {
-            out->verdict = KEEL_VERDICT_DENY;
-            add_rule(out, r);
+        const char *s1 = NULL, *p1 = NULL;
+        bool hit = false;
+        if (r->kind == RULE_FLOW)
+            hit = (p1 = flow_violation(r, fn, args, labels_of, ctx, &s1)) != NULL;
+        else if (r->kind == RULE_FORBID)
+            hit = principal_matches(p, r, &w) &&
+                  conditions(r, args, unresolved) == C_TRUE;
+        if (hit && (!denier || strcmp(r->id, denier->id) < 0))
+            denier = r, src = s1, param = p1;
+    }
+    if (denier) {
+        out->verdict = KEEL_VERDICT_DENY;
+        add_rule(out, denier);
+        if (denier->kind == RULE_FLOW)
             snprintf(out->reason, sizeof(out->reason),
                      "denied by flow rule '%s': argument '%s' of %s carries "
-                     "data from %s%s%s", r->id, param, fn->qualified_name, src,
-                     r->reason ? ": " : "", r->reason ? r->reason : "");
-            return;
-        }
-        if (r->kind == RULE_FORBID && principal_matches(p, r, who) &&
-            conditions(r, args, unresolved) == C_TRUE) {
-            out->verdict = KEEL_VERDICT_DENY;
-            add_rule(out, r);
+                     "data from %s%s%s", denier->id, param, fn->qualified_name,
+                     src, denier->reason ? ": " : "",
+                     denier->reason ? denier->reason : "");
+        else
             snprintf(out->reason, sizeof(out->reason), "denied by rule '%s'%s%s",
-                     r->id, r->reason ? ": " : "", r->reason ? r->reason : "");
-            return;
-        }
+                     denier->id, denier->reason ? ": " : "",
+                     denier->reason ? denier->reason : "");
+        return;
     }
     /* 2. permits: allowed when one applies; approval when all that apply
      * ask for it */
     bool any = false, all_approval = true;
     for (size_t i = 0; i < n; i++) {
         const pol_rule *r = &p->rules[ix->rules[i]];
-        if (r->kind != RULE_PERMIT || !principal_matches(p, r, who) ||
+        if (r->kind != RULE_PERMIT || !principal_matches(p, r, &w) ||
             conditions(r, args, unresolved) == C_FALSE)
             continue;
         any = true;
@@ -319,16 +362,18 @@ bool keel_policy_may_call(const keel_policy *p, const keel_principal *who,
                           const keel_fn_info *fn)
 {
     const pol_index *ix = pol_index_find(p, fn->qualified_name);
+    who_roles w;
+    roles_of(&w, p, who);
     for (size_t i = 0; ix && i < ix->n; i++) {
         const pol_rule *r = &p->rules[ix->rules[i]];
         /* an unconditional forbid rules the function out entirely */
         if (r->kind == RULE_FORBID && r->n_conds == 0 &&
-            principal_matches(p, r, who))
+            principal_matches(p, r, &w))
             return false;
     }
     for (size_t i = 0; ix && i < ix->n; i++) {
         const pol_rule *r = &p->rules[ix->rules[i]];
-        if (r->kind == RULE_PERMIT && principal_matches(p, r, who))
+        if (r->kind == RULE_PERMIT && principal_matches(p, r, &w))
             return true;
     }
     return false;

@@ -14,7 +14,8 @@ typedef enum prin_kind { PRIN_ANY, PRIN_USER, PRIN_ROLE } prin_kind;
 
 typedef struct pol_principal {
     prin_kind kind;
-    char *value; /* uid or DN (user), role name */
+    char *value;     /* uid or DN (user), role name */
+    long role_index; /* roles[] entry for PRIN_ROLE, set at load; -1: none */
 } pol_principal;
 
 /* An action: a function name, a "plugin.*" glob, or an effect class. */
@@ -34,6 +35,8 @@ typedef struct pol_cond {
     char **values; /* one for comparisons, several for one-of */
     size_t n_values;
     long min, max; /* length bounds; -1: none */
+    double number; /* values[0] as a number, parsed at load */
+    bool has_number;
     bool absent_allow;
     int line;
 } pol_cond;

@@ -128,11 +128,15 @@ static void lint_cond(const keel_policy *p, const keel_kernel *k,
                       const pol_rule *r, const pol_cond *c, keel_diags *d)
 {
     (void)p;
-    if (numeric_op(c->op)) {
+    if (c->n_values) { /* parsed once here, not at every decision */
         char *end;
         errno = 0;
-        strtod(c->values[0], &end);
-        if (errno || *end || end == c->values[0])
+        double v = strtod(c->values[0], &end);
+        ((pol_cond *)c)->has_number = !errno && !*end && end != c->values[0];
+        ((pol_cond *)c)->number = v;
+    }
+    if (numeric_op(c->op)) {
+        if (!c->has_number)
             LINT(d, r, "%s: line %d: rule '%s': '%s' is not a number",
                  r->file, c->line, r->id, c->values[0]);
     }
@@ -197,6 +201,8 @@ static void lint_rule(const keel_policy *p, const keel_kernel *k,
             LINT(d, r, "%s: line %d: rule '%s': unknown role '%s' (define it "
                  "with <role name=\"%s\">)", r->file, r->line, r->id,
                  pr->value, pr->value);
+        else if (pr->kind == PRIN_ROLE) /* decisions test roles by index */
+            ((pol_principal *)pr)->role_index = find_role(p, pr->value) - p->roles;
     }
     for (size_t i = 0; i < r->n_actions; i++) {
         if (r->actions[i].call)

@@ -84,7 +84,8 @@ static void test_policy_eval__conditions_and_roles(void **s)
     (void)s;
     /* DNs compare after normalisation */
     expect("bob", FINANCE, "math.mul", "{\"a\":5000,\"b\":2}", NULL,
-           KEEL_VERDICT_ALLOW, "pure", NULL);
+           KEEL_VERDICT_ALLOW, "finance-big-mul",
+           "allowed by rules 'finance-big-mul' and others");
     expect("bob", NULL, "math.mul", "{\"a\":2000000,\"b\":2}", NULL,
            KEEL_VERDICT_DENY, "no-huge-mul", NULL);
     /* le 10 on count; staff only */
