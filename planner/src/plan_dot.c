@@ -44,18 +44,11 @@ typedef struct edge_ctx {
     const char *to;
 } edge_ctx;
 
-static int data_edges(void *ctx, const char *s, size_t len, const char *ptr)
+static int data_edge(void *ctx, const plan_ref *r, const char *ptr)
 {
     (void)ptr;
     edge_ctx *e = ctx;
-    tmpl t;
-    char why[8];
-    if (tmpl_parse(&t, s, len, why, sizeof(why)))
-        return 0;
-    for (size_t i = 0; i < t.n; i++) {
-        const plan_ref *r = &t.parts[i].ref;
-        if (!t.parts[i].is_ref || ref_root_is(r, "item"))
-            continue;
+    if (!ref_root_is(r, "item")) {
         keel_buf_puts(e->b, "  \"");
         dot_text(e->b, r->root.s, r->root.len);
         keel_buf_puts(e->b, "\" -> \"");
@@ -67,7 +60,6 @@ static int data_edges(void *ctx, const char *s, size_t len, const char *ptr)
         }
         keel_buf_puts(e->b, "\"];\n");
     }
-    tmpl_free(&t);
     return 0;
 }
 
@@ -92,9 +84,11 @@ int keel_plan_to_dot(char **out, const keel_plan *p, const keel_kernel *k)
     for (size_t i = 0; i < p->n_steps; i++) {
         const keel_plan_step *s = &p->steps[i];
         edge_ctx e = {&b, s->id};
-        plan_each_string(s->args, "", data_edges, &e);
-        if (s->for_each)
-            data_edges(&e, s->for_each, strlen(s->for_each), "");
+        plan_each_ref(s->args, "", data_edge, &e);
+        keel_value *fe = s->for_each ? keel_value_cstring(s->for_each) : NULL;
+        if (fe)
+            plan_each_ref(fe, "", data_edge, &e);
+        keel_value_unref(fe);
         for (size_t j = 0; j < s->n_after; j++) {
             keel_buf_puts(&b, "  \"");
             dot_text(&b, s->after[j], strlen(s->after[j]));

@@ -58,24 +58,13 @@ typedef struct dep_ctx {
     int rc;
 } dep_ctx;
 
-static int deps_of_string(void *ctx, const char *s, size_t len,
-                          const char *pointer)
+static int dep_of_ref(void *ctx, const plan_ref *r, const char *pointer)
 {
     (void)pointer;
     dep_ctx *c = ctx;
-    tmpl t;
-    char why[64];
-    if (tmpl_parse(&t, s, len, why, sizeof(why)))
-        return 0; /* syntax errors are the checker's to report */
-    for (size_t i = 0; i < t.n && c->rc == 0; i++) {
-        if (!t.parts[i].is_ref)
-            continue;
-        long d = plan_graph_find(c->g, t.parts[i].ref.root.s,
-                                 t.parts[i].ref.root.len);
-        if (d >= 0)
-            c->rc = add_dep(c->g, c->step, (size_t)d, &c->cap);
-    }
-    tmpl_free(&t);
+    long d = plan_graph_find(c->g, r->root.s, r->root.len);
+    if (d >= 0)
+        c->rc = add_dep(c->g, c->step, (size_t)d, &c->cap);
     return c->rc;
 }
 
@@ -83,9 +72,14 @@ static int step_deps(plan_graph *g, size_t i)
 {
     const keel_plan_step *s = &g->plan->steps[i];
     dep_ctx c = {g, i, 0, 0};
-    plan_each_string(s->args, "", deps_of_string, &c);
-    if (c.rc == 0 && s->for_each)
-        deps_of_string(&c, s->for_each, strlen(s->for_each), "");
+    plan_each_ref(s->args, "", dep_of_ref, &c);
+    if (c.rc == 0 && s->for_each) {
+        keel_value *fe = keel_value_cstring(s->for_each);
+        if (!fe)
+            return KEEL_ENOMEM;
+        plan_each_ref(fe, "", dep_of_ref, &c);
+        keel_value_unref(fe);
+    }
     for (size_t j = 0; c.rc == 0 && j < s->n_after; j++) {
         long d = plan_graph_find(g, s->after[j], strlen(s->after[j]));
         if (d >= 0)

@@ -53,6 +53,15 @@ typedef int (*string_fn)(void *ctx, const char *s, size_t len,
 int plan_each_string(const keel_value *v, const char *base, string_fn fn,
                      void *ctx);
 
+/* Calls fn for every reference in every string inside v, with the string's
+ * JSON Pointer; strings whose references do not parse are skipped (the
+ * checker reports them). Stops at fn's first nonzero result. */
+typedef int (*ref_fn)(void *ctx, const plan_ref *r, const char *pointer);
+int plan_each_ref(const keel_value *v, const char *base, ref_fn fn, void *ctx);
+
+/* False (with a diagnostic) when a plan text is over KEEL_PLAN_MAX_BYTES. */
+bool plan_size_ok(size_t len, keel_diags *d);
+
 /* Appends "/" + key, escaped per RFC 6901. */
 void plan_pointer_join(char *out, size_t cap, const char *base,
                        const char *key);

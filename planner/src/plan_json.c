@@ -190,12 +190,8 @@ int keel_plan_from_json(keel_plan **out, const char *text, size_t len,
 {
     *out = NULL;
     size_t before = d->n;
-    if (len > KEEL_PLAN_MAX_BYTES) {
-        keel_diags_add(d, "", 0, KEEL_ERANGE,
-                       "plan is %zu bytes; the limit is %u", len,
-                       KEEL_PLAN_MAX_BYTES);
+    if (!plan_size_ok(len, d))
         return KEEL_EINVAL;
-    }
     keel_value *v = NULL;
     keel_error err;
     if (keel_value_from_json(&v, text, len, &err) != 0) {

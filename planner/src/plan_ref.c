@@ -200,6 +200,42 @@ int plan_each_string(const keel_value *v, const char *base, string_fn fn,
     }
 }
 
+typedef struct ref_walk {
+    ref_fn fn;
+    void *ctx;
+} ref_walk;
+
+static int refs_of_string(void *ctx, const char *s, size_t len,
+                          const char *pointer)
+{
+    ref_walk *w = ctx;
+    tmpl t;
+    char why[8];
+    if (tmpl_parse(&t, s, len, why, sizeof(why)))
+        return 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < t.n; i++)
+        if (t.parts[i].is_ref)
+            rc = w->fn(w->ctx, &t.parts[i].ref, pointer);
+    tmpl_free(&t);
+    return rc;
+}
+
+int plan_each_ref(const keel_value *v, const char *base, ref_fn fn, void *ctx)
+{
+    ref_walk w = {fn, ctx};
+    return plan_each_string(v, base, refs_of_string, &w);
+}
+
+bool plan_size_ok(size_t len, keel_diags *d)
+{
+    if (len <= KEEL_PLAN_MAX_BYTES)
+        return true;
+    keel_diags_add(d, "", 0, KEEL_ERANGE, "plan is %zu bytes; the limit is %u",
+                   len, KEEL_PLAN_MAX_BYTES);
+    return false;
+}
+
 /* ---- resolution ---- */
 
 /* Follows one path segment: an object key, or a list index. */

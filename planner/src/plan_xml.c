@@ -267,12 +267,8 @@ int keel_plan_from_xml(keel_plan **out, const char *text, size_t len,
 {
     *out = NULL;
     size_t before = d->n;
-    if (len > KEEL_PLAN_MAX_BYTES) {
-        keel_diags_add(d, "", 0, KEEL_ERANGE,
-                       "plan is %zu bytes; the limit is %u", len,
-                       KEEL_PLAN_MAX_BYTES);
+    if (!plan_size_ok(len, d))
         return KEEL_EINVAL;
-    }
     if (has_dtd(text, len, d))
         return KEEL_EINVAL;
     xmlDoc *doc = parse(text, len, d);

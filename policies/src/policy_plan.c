@@ -66,26 +66,17 @@ static void absorb(union_ctx *u, const keel_labels *l)
     u->sc->oom |= oom != 0;
 }
 
-static int union_refs(void *ctx, const char *s, size_t len, const char *ptr)
+static int union_ref(void *ctx, const plan_ref *r, const char *ptr)
 {
     (void)ptr;
     union_ctx *u = ctx;
-    tmpl t;
-    char why[8];
-    if (tmpl_parse(&t, s, len, why, sizeof(why)))
+    if (ref_root_is(r, "item")) {
+        absorb(u, u->sc->item);
         return 0;
-    for (size_t i = 0; i < t.n; i++) {
-        if (!t.parts[i].is_ref)
-            continue;
-        if (ref_root_is(&t.parts[i].ref, "item")) {
-            absorb(u, u->sc->item);
-            continue;
-        }
-        long j = step_index(u->sc->plan, t.parts[i].ref.root);
-        if (j >= 0)
-            absorb(u, u->sc->possible[j]);
     }
-    tmpl_free(&t);
+    long j = step_index(u->sc->plan, r->root);
+    if (j >= 0)
+        absorb(u, u->sc->possible[j]);
     return 0;
 }
 
@@ -93,7 +84,7 @@ static int union_refs(void *ctx, const char *s, size_t len, const char *ptr)
 static keel_labels *possible_labels(static_ctx *sc, const keel_value *v)
 {
     union_ctx u = {sc, NULL};
-    plan_each_string(v, "", union_refs, &u);
+    plan_each_ref(v, "", union_ref, &u);
     return u.acc;
 }
 
