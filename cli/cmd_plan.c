@@ -119,8 +119,8 @@ int cmd_validate(cli_ctx *ctx)
 {
     keel_plan *p = NULL;
     int rc = load_plan(&p, ctx, "keel validate FILE [--json]");
-    if (rc)
-        return rc;
+    if (rc || !p)
+        return rc ? rc : KEEL_EXIT_USAGE;
     keel_diags d;
     keel_diags_init(&d);
     keel_policy *pol = NULL;
@@ -258,8 +258,8 @@ int cmd_run(cli_ctx *ctx)
     int rc = parse_run_opts(&o, ctx);
     keel_plan *p = NULL;
     if (rc || (rc = load_plan(&p, ctx, "keel run FILE [--jobs N] "
-                                       "[--keep-going] [--json]")))
-        return rc;
+                                       "[--keep-going] [--json]")) || !p)
+        return rc ? rc : KEEL_EXIT_USAGE;
     keel_diags d;
     keel_diags_init(&d);
     rc = check_plan(ctx, p, &d);
@@ -322,8 +322,8 @@ int cmd_plan_show(cli_ctx *ctx)
 {
     keel_plan *p = NULL;
     int rc = load_plan(&p, ctx, "keel plan show FILE");
-    if (rc)
-        return rc;
+    if (rc || !p)
+        return rc ? rc : KEEL_EXIT_USAGE;
     char *text = NULL;
     rc = keel_plan_summary(&text, p, kernel_if_any(ctx));
     rc = print_text(rc, text);
@@ -335,12 +335,13 @@ int cmd_plan_convert(cli_ctx *ctx)
 {
     if (!ctx->to)
         return cli_usage_error("plan convert needs --to json, xml or dot");
-    if (strcmp(ctx->to, "json") && strcmp(ctx->to, "xml") && strcmp(ctx->to, "dot"))
+    if (strcmp(ctx->to, "json") != 0 && strcmp(ctx->to, "xml") != 0 &&
+        strcmp(ctx->to, "dot") != 0)
         return cli_usage_error("--to %s: give json, xml or dot", ctx->to);
     keel_plan *p = NULL;
     int rc = load_plan(&p, ctx, "keel plan convert FILE --to json|xml|dot");
-    if (rc)
-        return rc;
+    if (rc || !p)
+        return rc ? rc : KEEL_EXIT_USAGE;
     char *text = NULL;
     if (strcmp(ctx->to, "dot") == 0)
         rc = keel_plan_to_dot(&text, p, kernel_if_any(ctx));
@@ -361,8 +362,8 @@ int cmd_plan_hash(cli_ctx *ctx)
 {
     keel_plan *p = NULL;
     int rc = load_plan(&p, ctx, "keel plan hash FILE");
-    if (rc)
-        return rc;
+    if (rc || !p)
+        return rc ? rc : KEEL_EXIT_USAGE;
     char hash[65];
     rc = keel_plan_hash(hash, p);
     keel_plan_free(p);

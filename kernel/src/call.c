@@ -313,7 +313,7 @@ int64_t keel_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-void keel_cancel(int *flag)
+void keel_cancel(int *flag) /* NOLINT(readability-non-const-parameter): written */
 {
     __atomic_store_n(flag, 1, __ATOMIC_RELEASE);
 }

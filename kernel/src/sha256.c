@@ -25,7 +25,7 @@ static const uint32_t k256[64] = {
 static void block(uint32_t h[8], const unsigned char *p)
 {
     uint32_t w[64];
-    for (int i = 0; i < 16; i++)
+    for (size_t i = 0; i < 16; i++)
         w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
                (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
     for (int i = 16; i < 64; i++) {
@@ -92,7 +92,7 @@ void keel_sha256_final(keel_sha256_ctx *c, unsigned char out[32])
     for (int i = 0; i < 8; i++)
         lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
     keel_sha256_update(c, lenb, 8);
-    for (int i = 0; i < 8; i++) {
+    for (size_t i = 0; i < 8; i++) {
         out[4 * i] = (unsigned char)(c->h[i] >> 24);
         out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
         out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
@@ -108,7 +108,7 @@ void keel_sha256_hex(char out[65], const void *data, size_t n)
     keel_sha256_update(&c, data, n);
     keel_sha256_final(&c, d);
     static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
+    for (size_t i = 0; i < 32; i++) {
         out[2 * i] = hex[d[i] >> 4];
         out[2 * i + 1] = hex[d[i] & 15];
     }

@@ -76,6 +76,7 @@ typedef struct conv {
     keel_error *err;
     const char *text;
     char path[256]; /* JSON Pointer of the node being converted */
+    bool range;     /* a number was out of range */
 } conv;
 
 /* Reports a number too large for a double (1e400), which JSON allows but
@@ -84,6 +85,7 @@ static keel_value *out_of_range(conv *cv, const numtok *t)
 {
     size_t line, col;
     locate(cv->text, (size_t)(t->start - cv->text), &line, &col);
+    cv->range = true;
     keel_error_set(cv->err, KEEL_ERANGE, "%zu:%zu: number %.*s is out of "
                    "range", line, col, (int)(t->len < 40 ? t->len : 40),
                    t->start);
@@ -161,7 +163,7 @@ static int convert(keel_value **out, conv *cv, const cJSON *j)
     else if (cJSON_IsBool(j))
         v = keel_value_bool(cJSON_IsTrue(j));
     else if (cJSON_IsNumber(j)) {
-        if (!(v = number_value(cv, j)) && cv->err && cv->err->code == KEEL_ERANGE)
+        if (!(v = number_value(cv, j)) && cv->range)
             return KEEL_ERANGE;
     }
     else if (cJSON_IsString(j)) {
@@ -244,7 +246,7 @@ int keel_value_from_json(keel_value **out, const char *text, size_t len,
                               "%zu:%zu: unexpected text after the JSON value",
                               line, col);
     }
-    keel_error local;
+    keel_error local = {0};
     conv cv = {.err = err ? err : &local, .text = text};
     int rc = scan_numbers(&cv.ns, text, len);
     if (rc == 0)

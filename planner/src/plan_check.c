@@ -382,7 +382,7 @@ static const keel_fn_info *check_call(checker *c, const char *name,
         for (; name[i] && i + 1 < sizeof(lower); i++)
             lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
         lower[i] = '\0';
-        bool hint = strcmp(lower, name) && keel_kernel_lookup(c->k, lower);
+        bool hint = strcmp(lower, name) != 0 && keel_kernel_lookup(c->k, lower);
         DIAG(c, ptr, KEEL_EINVAL, "'%s' is not a function name (write "
              "plugin.function in lower case: a-z, 0-9, _)%s%s%s", name,
              hint ? "; did you mean '" : "", hint ? lower : "", hint ? "'?" : "");
@@ -522,7 +522,7 @@ static void check_output(checker *c)
 void keel_plan_limits_default(keel_plan_limits *l)
 {
     l->max_steps = 50;
-    l->max_arg_bytes = 64 * 1024;
+    l->max_arg_bytes = (size_t)64 * 1024;
     l->max_arg_depth = 32;
 }
 

@@ -85,7 +85,7 @@ static void read_after(keel_plan_step *s, const keel_value *v,
         return;
     }
     s->after = keel_calloc(keel_value_len(v), sizeof(char *));
-    if (!s->after && keel_value_len(v)) {
+    if (!s->after) {
         d->oom = true;
         return;
     }

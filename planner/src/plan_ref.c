@@ -99,12 +99,12 @@ int tmpl_parse(tmpl *t, const char *s, size_t len, char *why, size_t cap)
         }
         tmpl_part p = literal(s + i, 0);
         p.is_ref = true;
-        size_t used;
+        size_t used = 0;
         rc = parse_ref(&p.ref, s + i + 2, len - i - 2, &used, why, cap);
-        if (rc == 0) {
-            p.text.len = used + 2;
-            rc = add_part(t, &pcap, p);
-        }
+        if (rc)
+            break;
+        p.text.len = used + 2;
+        rc = add_part(t, &pcap, p);
         run = i += used + 2;
     }
     if (rc == 0 && len > run)
@@ -344,7 +344,7 @@ static int resolve_string(keel_value **out, const keel_value *v,
     if (!tmpl_has_ref(&t) && t.n <= 1)
         *out = keel_value_ref(v); /* plain text: share it */
     else if (tmpl_single_ref(&t)) {
-        const keel_value *target;
+        const keel_value *target = NULL;
         if ((rc = lookup(&target, &t.parts[0].ref, r, err)) == 0)
             *out = keel_value_ref(target);
     } else

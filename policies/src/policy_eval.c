@@ -241,7 +241,8 @@ static const char *flow_violation(const pol_rule *r, const keel_fn_info *fn,
             continue;
         for (size_t i = 0; i < fn->n_params; i++) {
             const keel_param *p = &fn->params[i];
-            if (e->sink_class && (!p->sink || strcmp(p->sink, e->sink_class)))
+            if (e->sink_class &&
+                (!p->sink || strcmp(p->sink, e->sink_class) != 0))
                 continue;
             const keel_value *v = keel_value_object_get(args, p->name);
             if (!v)

@@ -341,7 +341,7 @@ static int compute_hash(keel_policy *p)
             keel_sha256_update(&h, lines[i], strlen(lines[i]) + 1);
         unsigned char dig[32];
         keel_sha256_final(&h, dig);
-        for (int i = 0; i < 32; i++)
+        for (size_t i = 0; i < 32; i++)
             snprintf(p->hash + 2 * i, 3, "%02x", dig[i]);
     }
     for (size_t i = 0; i < n; i++)
