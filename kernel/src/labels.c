@@ -93,6 +93,36 @@ bool keel_labels_subset(const keel_labels *a, const keel_labels *b)
     return true;
 }
 
+keel_labels *keel_labels_filter(const keel_labels *l,
+                                bool (*keep)(void *ud, const char *name),
+                                void *ud, int *oom)
+{
+    *oom = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < keel_labels_count(l); i++)
+        n += keep(ud, l->names[i]);
+    if (n == keel_labels_count(l))
+        return keel_labels_ref(l);
+    if (n == 0)
+        return NULL;
+    keel_labels *f = labels_alloc(n);
+    if (!f)
+        goto fail;
+    for (size_t i = 0; i < l->n; i++) {
+        if (!keep(ud, l->names[i]))
+            continue;
+        if (!(f->names[f->n] = keel_strdup(l->names[i]))) {
+            keel_labels_unref(f);
+            goto fail;
+        }
+        f->n++;
+    }
+    return f;
+fail:
+    *oom = 1;
+    return NULL;
+}
+
 keel_labels *keel_labels_union(const keel_labels *a, const keel_labels *b,
                                int *oom)
 {

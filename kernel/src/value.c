@@ -439,6 +439,50 @@ int keel_value_add_labels(keel_value **pv, const keel_labels *labels)
     return 0;
 }
 
+typedef bool (*keep_fn)(void *ud, const char *name);
+
+/* True when some node of v carries a label keep rejects. */
+static bool has_dropped(const keel_value *v, keep_fn keep, void *ud)
+{
+    for (size_t i = 0; i < keel_labels_count(v->labels); i++)
+        if (!keep(ud, keel_labels_at(v->labels, i)))
+            return true;
+    size_t n = keel_value_len(v);
+    for (size_t i = 0; v->type == KEEL_TYPE_LIST && i < n; i++)
+        if (has_dropped(v->u.list.items[i], keep, ud))
+            return true;
+    for (size_t i = 0; v->type == KEEL_TYPE_OBJECT && i < n; i++)
+        if (has_dropped(v->u.obj.m[i].value, keep, ud))
+            return true;
+    return false;
+}
+
+int keel_value_filter_labels(keel_value **pv, keep_fn keep, void *ud)
+{
+    keel_value *v = *pv;
+    if (!v || !has_dropped(v, keep, ud))
+        return 0;
+    if (atomic_load(&v->refs) > 1) { /* shared: change a private copy */
+        keel_value *c = shallow_copy(v);
+        if (!c)
+            return KEEL_ENOMEM;
+        keel_value_unref(v);
+        *pv = v = c;
+    }
+    int oom, rc = 0;
+    keel_labels *f = keel_labels_filter(v->labels, keep, ud, &oom);
+    if (oom)
+        return KEEL_ENOMEM;
+    keel_labels_unref(v->labels);
+    v->labels = f;
+    size_t n = keel_value_len(v);
+    for (size_t i = 0; rc == 0 && v->type == KEEL_TYPE_LIST && i < n; i++)
+        rc = keel_value_filter_labels(&v->u.list.items[i], keep, ud);
+    for (size_t i = 0; rc == 0 && v->type == KEEL_TYPE_OBJECT && i < n; i++)
+        rc = keel_value_filter_labels(&v->u.obj.m[i].value, keep, ud);
+    return rc;
+}
+
 bool keel_value_equal(const keel_value *a, const keel_value *b)
 {
     if (a == b)

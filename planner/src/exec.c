@@ -93,6 +93,13 @@ static int call_once(keel_value **out, exec *e, size_t i,
     keel_invoke_opts io = {e->runs[i].deadline_ns, &e->runs[i].cancel};
     if (rc == 0)
         rc = keel_invoke_ex(out, e->k, s->call, args, &io, err);
+    if (rc == 0 && e->o->policy &&
+        keel_policy_declassify(out, e->o->policy,
+                               keel_kernel_lookup(e->k, s->call))) {
+        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+        keel_value_unref(*out);
+        *out = NULL;
+    }
     keel_value_unref(args);
     return rc;
 }

@@ -164,8 +164,10 @@ static void read_rule(keel_policy *p, const xmlNode *n, const char *file,
     pol_rule *r = push(&p->rules, &p->n_rules, sizeof(*r), oom);
     if (!r)
         return;
-    r->kind = is(n, "permit") ? RULE_PERMIT : is(n, "forbid") ? RULE_FORBID
-                                                               : RULE_FLOW;
+    r->kind = is(n, "permit")       ? RULE_PERMIT
+              : is(n, "forbid")     ? RULE_FORBID
+              : is(n, "declassify") ? RULE_DECLASSIFY
+                                    : RULE_FLOW;
     r->id = attr(n, "id", oom);
     r->line = (int)xmlGetLineNo(n);
     if (!(r->file = keel_strdup(file)))
@@ -183,9 +185,9 @@ static void read_rule(keel_policy *p, const xmlNode *n, const char *file,
             r->approval = true;
         else if (is(ch, "reason"))
             r->reason = text_of(ch, oom);
-        else if (is(ch, "source"))
+        else if (is(ch, "source") || is(ch, "label"))
             read_endpoint(&r->sources, &r->n_sources, ch, oom);
-        else if (is(ch, "sink"))
+        else if (is(ch, "sink") || is(ch, "through"))
             read_endpoint(&r->sinks, &r->n_sinks, ch, oom);
     }
 }
@@ -228,7 +230,8 @@ int pol_build(keel_policy *p, const xmlDoc *doc, const char *file)
     bool oom = false;
     const xmlNode *root = xmlDocGetRootElement((xmlDoc *)doc);
     for (const xmlNode *n = root ? root->children : NULL; n; n = n->next) {
-        if (is(n, "permit") || is(n, "forbid") || is(n, "forbid-flow"))
+        if (is(n, "permit") || is(n, "forbid") || is(n, "forbid-flow") ||
+            is(n, "declassify"))
             read_rule(p, n, file, &oom);
         else if (is(n, "role"))
             read_role(p, n, &oom);

@@ -359,6 +359,37 @@ void keel_policy_decide(keel_decision *out, const keel_policy *p,
     pol_decide(out, p, who, fn, args, NULL, real_labels, NULL);
 }
 
+bool pol_declassifies(const keel_policy *p, const keel_fn_info *fn,
+                      const char *label)
+{
+    const pol_index *ix = pol_index_find(p, fn->qualified_name);
+    for (size_t i = 0; ix && i < ix->n; i++) {
+        const pol_rule *r = &p->rules[ix->rules[i]];
+        for (size_t s = 0; r->kind == RULE_DECLASSIFY && s < r->n_sources; s++)
+            if (pol_glob(r->sources[s].call, label))
+                return true;
+    }
+    return false;
+}
+
+typedef struct declass_ctx {
+    const keel_policy *p;
+    const keel_fn_info *fn;
+} declass_ctx;
+
+static bool keep_label(void *ud, const char *label)
+{
+    const declass_ctx *c = ud;
+    return !pol_declassifies(c->p, c->fn, label);
+}
+
+int keel_policy_declassify(keel_value **v, const keel_policy *p,
+                           const keel_fn_info *fn)
+{
+    declass_ctx c = {p, fn};
+    return keel_value_filter_labels(v, keep_label, &c);
+}
+
 bool keel_policy_may_call(const keel_policy *p, const keel_principal *who,
                           const keel_fn_info *fn)
 {

@@ -8,7 +8,14 @@
 
 #include <keel/policy.h>
 
-typedef enum pol_kind { RULE_PERMIT, RULE_FORBID, RULE_FLOW } pol_kind;
+/* RULE_DECLASSIFY keeps the labels it removes in sources and the
+ * functions it removes them through in sinks. */
+typedef enum pol_kind {
+    RULE_PERMIT,
+    RULE_FORBID,
+    RULE_FLOW,
+    RULE_DECLASSIFY
+} pol_kind;
 
 typedef enum prin_kind { PRIN_ANY, PRIN_USER, PRIN_ROLE } prin_kind;
 
@@ -106,5 +113,9 @@ void pol_decide(keel_decision *out, const keel_policy *p,
                 const keel_principal *who, const keel_fn_info *fn,
                 const keel_value *args, pol_unresolved_fn unresolved,
                 pol_labels_fn labels_of, void *ctx);
+
+/* True when a declassify rule for fn removes label. */
+bool pol_declassifies(const keel_policy *p, const keel_fn_info *fn,
+                      const char *label);
 
 #endif

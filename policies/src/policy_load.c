@@ -192,6 +192,14 @@ static void lint_rule(const keel_policy *p, const keel_kernel *k,
         lint_flow(k, r, d);
         return;
     }
+    if (r->kind == RULE_DECLASSIFY) {
+        for (size_t i = 0; i < r->n_sources; i++)
+            if (strcmp(r->sources[i].call, KEEL_LABEL_USER) != 0)
+                lint_call(k, r, r->sources[i].call, "label", d);
+        for (size_t i = 0; i < r->n_sinks; i++)
+            lint_call(k, r, r->sinks[i].call, "through", d);
+        return;
+    }
     for (size_t i = 0; i < r->n_principals; i++) {
         const pol_principal *pr = &r->principals[i];
         if (pr->kind == PRIN_ROLE && !pr->value)

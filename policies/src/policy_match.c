@@ -42,7 +42,7 @@ bool pol_action_matches(const pol_action *a, const keel_fn_info *fn)
 
 bool pol_rule_matches_fn(const pol_rule *r, const keel_fn_info *fn)
 {
-    if (r->kind == RULE_FLOW) {
+    if (r->kind == RULE_FLOW || r->kind == RULE_DECLASSIFY) {
         for (size_t i = 0; i < r->n_sinks; i++)
             if (pol_glob(r->sinks[i].call, fn->qualified_name))
                 return true;

@@ -15,7 +15,19 @@
 #include <stdio.h>
 #include <string.h>
 
+typedef struct declass_ctx {
+    const keel_policy *p;
+    const keel_fn_info *fn;
+} declass_ctx;
+
+static bool static_keep(void *ud, const char *label)
+{
+    const declass_ctx *c = ud;
+    return !pol_declassifies(c->p, c->fn, label);
+}
+
 typedef struct static_ctx {
+    const keel_policy *pol;
     const keel_plan *plan;
     keel_labels **possible; /* per step: labels its output may carry */
     keel_labels *item;      /* labels ${item} may carry in this step */
@@ -111,6 +123,14 @@ static keel_labels *output_labels(static_ctx *sc, const keel_plan_step *s,
         keel_labels_unref(more);
         l = u.acc;
     }
+    if (fn && l) { /* declassify rules remove labels through fn */
+        int oom = 0;
+        declass_ctx dc = {sc->pol, fn};
+        keel_labels *f = keel_labels_filter(l, static_keep, &dc, &oom);
+        keel_labels_unref(l);
+        l = f;
+        sc->oom |= oom != 0;
+    }
     if (fn && fn->untrusted_output) {
         keel_labels *self = keel_labels_new(fn->qualified_name);
         union_ctx u = {sc, l};
@@ -142,8 +162,8 @@ keel_verdict keel_policy_check_plan(keel_decision *decisions,
                                     const keel_plan *plan,
                                     const keel_kernel *k, keel_diags *diags)
 {
-    static_ctx sc = {plan, keel_calloc(plan->n_steps ? plan->n_steps : 1,
-                                       sizeof(keel_labels *)),
+    static_ctx sc = {pol, plan, keel_calloc(plan->n_steps ? plan->n_steps : 1,
+                                            sizeof(keel_labels *)),
                      NULL, NULL, 0, false};
     keel_verdict all = KEEL_VERDICT_ALLOW;
     for (size_t i = 0; i < plan->n_steps; i++) {

@@ -62,6 +62,11 @@ const char *keel_labels_at(const keel_labels *l, size_t i);
 bool keel_labels_contains(const keel_labels *l, const char *name);
 /* True when every name of a is in b. */
 bool keel_labels_subset(const keel_labels *a, const keel_labels *b);
+/* The names of l for which keep(ud, name) is true, as a new reference
+ * (NULL for the empty set; *oom set when it fails for lack of memory). */
+keel_labels *keel_labels_filter(const keel_labels *l,
+                                bool (*keep)(void *ud, const char *name),
+                                void *ud, int *oom);
 
 /* ---- values ------------------------------------------------------------ */
 /* Constructors return a new reference, or NULL on out-of-memory. */
@@ -108,6 +113,13 @@ const keel_labels *keel_value_labels(const keel_value *v);
 /* Makes *v and everything inside it carry at least labels. Nodes shared with
  * other owners are copied rather than changed (copy on write). */
 int keel_value_add_labels(keel_value **v, const keel_labels *labels);
+
+/* Removes from *v and everything inside it the labels for which keep(ud,
+ * name) is false: the one way a label leaves a value (a policy's declassify
+ * rule). Shared nodes are copied rather than changed. */
+int keel_value_filter_labels(keel_value **v,
+                             bool (*keep)(void *ud, const char *name),
+                             void *ud);
 
 /* Structural equality; labels are not compared. */
 bool keel_value_equal(const keel_value *a, const keel_value *b);

@@ -76,6 +76,12 @@ void keel_policy_decide(keel_decision *out, const keel_policy *p,
                         const keel_principal *who, const keel_fn_info *fn,
                         const keel_value *args);
 
+/* Applies the policy's declassify rules for fn to its result: labels the
+ * rules remove through fn leave *v (copy on write). The one way a label is
+ * ever removed. */
+int keel_policy_declassify(keel_value **v, const keel_policy *p,
+                           const keel_fn_info *fn);
+
 /* Static check of a whole plan before anything runs: for each step the
  * function permission, conditions on literal arguments, flows along the
  * plan's references (a step's output carries the labels its inputs can

@@ -211,6 +211,37 @@ static void test_policy_plan__limits_and_default_deny_on_plans(void **s)
                              "applies to exectest.nap for ann");
 }
 
+static void test_policy_plan__declassify_removes_only_what_it_names(void **s)
+{
+    (void)s;
+    char why[600];
+    size_t started;
+    keel_error err = {0};
+    /* the length of a page is declassified: it may pick a mailbox number */
+    const char *ok =
+        "{\"version\":1,\"steps\":[" WEB("\"some page\"") ","
+        "{\"id\":\"n\",\"call\":\"text.length\",\"args\":{\"text\":\"${w}\"}},"
+        "{\"id\":\"m\",\"call\":\"exectest.send\",\"args\":{\"to\":\"box${n}@corp\"}}]}";
+    assert_int_equal(static_verdict(ok, why, sizeof(why)), KEEL_VERDICT_ALLOW);
+    journal();
+    assert_int_equal(run_with_policy(ok, &started, &err), 0);
+    assert_string_equal(journal(), "sent:box9@corp");
+    /* the upper-cased page is not declassified */
+    assert_int_equal(static_verdict(
+        "{\"version\":1,\"steps\":[" WEB("\"some page\"") ","
+        "{\"id\":\"n\",\"call\":\"text.upper\",\"args\":{\"text\":\"${w}\"}},"
+        "{\"id\":\"m\",\"call\":\"exectest.send\",\"args\":{\"to\":\"${n}\"}}]}",
+        why, sizeof(why)), KEEL_VERDICT_DENY);
+    /* and a length declassifies only exectest.web, not fixture.fetch */
+    assert_int_equal(static_verdict(
+        "{\"version\":1,\"steps\":["
+        "{\"id\":\"f\",\"call\":\"fixture.fetch\",\"args\":{\"count\":2}},"
+        "{\"id\":\"j\",\"call\":\"json.stringify\",\"args\":{\"value\":\"${f}\"}},"
+        "{\"id\":\"n\",\"call\":\"text.length\",\"args\":{\"text\":\"${j}\"}},"
+        "{\"id\":\"m\",\"call\":\"exectest.send\",\"args\":{\"to\":\"box${n}@corp\"}}]}",
+        why, sizeof(why)), KEEL_VERDICT_DENY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_policy_plan__tool_output_never_adds_steps),
         cmocka_unit_test(test_policy_plan__runtime_phase_adds_denials),
         cmocka_unit_test(test_policy_plan__limits_and_default_deny_on_plans),
+        cmocka_unit_test(test_policy_plan__declassify_removes_only_what_it_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
