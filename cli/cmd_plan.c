@@ -127,12 +127,14 @@ int cmd_validate(cli_ctx *ctx)
     rc = check_plan(ctx, p, &d);
     if (rc == 0 && d.n == 0)
         rc = cli_load_policy(ctx, &pol);
+    int verdict = 0;
     if (rc == 0 && pol)
-        rc = policy_phase(ctx, p, pol, ctx->json);
-    if (rc == KEEL_EXIT_DENIED || rc == KEEL_EXIT_APPROVAL)
-        ;
-    else if (rc == 0 && ctx->json)
+        rc = verdict = policy_phase(ctx, p, pol, ctx->json);
+    if (ctx->json && (rc == 0 || verdict)) {
+        /* the plan itself is valid; a policy verdict only sets the exit */
         rc = validate_json(p, &d);
+        rc = rc ? rc : verdict;
+    }
     else if (rc == 0 && d.n) {
         print_diags(&d, ctx->pos[0]);
         rc = KEEL_EXIT_USAGE;

@@ -58,13 +58,17 @@ int cli_load_policy(cli_ctx *ctx, keel_policy **out)
         return rc;
     const keel_value *files =
         keel_value_object_get(keel_config_section(ctx->config, "policy"), "files");
-    size_t n = keel_value_len(files);
+    size_t n = keel_value_type(files) == KEEL_TYPE_LIST ? keel_value_len(files) : 0;
     if (n == 0)
         return 0;
+    if (n > CLI_MAX_LIST) /* never drop a file: its forbids would vanish */
+        return cli_usage_error("policy.files names %zu files; at most %d",
+                               n, CLI_MAX_LIST);
     const char *names[CLI_MAX_LIST];
-    for (size_t i = 0; i < n && i < CLI_MAX_LIST; i++)
-        names[i] = keel_value_get_string(keel_value_list_at(files, i), NULL);
-    return load_files(out, ctx, names, n < CLI_MAX_LIST ? n : CLI_MAX_LIST);
+    for (size_t i = 0; i < n; i++)
+        if (!(names[i] = keel_value_get_string(keel_value_list_at(files, i), NULL)))
+            return cli_usage_error("policy.files[%zu] is not a string", i);
+    return load_files(out, ctx, names, n);
 }
 
 int cmd_policy_check(cli_ctx *ctx)

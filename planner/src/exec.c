@@ -45,6 +45,7 @@ typedef struct exec {
     size_t *queue;         /* queued step indices, FIFO */
     size_t q_head, q_tail;
     size_t running;
+    size_t finished; /* bumped by every step end, so no wake-up is lost */
     bool stopping, failed;
     size_t first_failure;
 } exec;
@@ -65,6 +66,8 @@ static int policy_gate(exec *e, const keel_plan_step *s, const keel_value *args,
 {
     if (!e->o->policy)
         return 0;
+    if (!e->o->principal) /* nobody to decide for: fail closed */
+        return keel_error_set(err, KEEL_EDENIED, "policy: no principal given");
     const keel_fn_info *fn = keel_kernel_lookup(e->k, s->call);
     if (!fn)
         return keel_error_set(err, KEEL_ENOTFOUND, "unknown function %s",
@@ -139,17 +142,19 @@ static void run_step(exec *e, size_t i)
 {
     step_run *sr = &e->runs[i];
     keel_value *out = NULL;
-    sr->error.msg[0] = '\0';
-    int rc = e->p->steps[i].for_each ? call_each(&out, e, i, &sr->error)
-                                     : call_once(&out, e, i, NULL, &sr->error);
+    keel_error err = {0}; /* our own until handed over under the lock */
+    int rc = e->p->steps[i].for_each ? call_each(&out, e, i, &err)
+                                     : call_once(&out, e, i, NULL, &err);
     pthread_mutex_lock(&e->mu);
-    sr->rc = rc;
     if (sr->state == RUNNING) { /* not already failed by its deadline */
+        sr->rc = rc;
+        sr->error = err;
         sr->output = out;
         sr->state = rc ? FAILED : DONE;
         out = NULL;
     }
     e->running--;
+    e->finished++;
     pthread_cond_signal(&e->done);
     pthread_mutex_unlock(&e->mu);
     keel_value_unref(out);
@@ -207,6 +212,11 @@ static int readiness(const exec *e, size_t i)
     return ready;
 }
 
+static int rank(int rc)
+{
+    return rc == KEEL_EDENIED ? 2 : rc == KEEL_EAPPROVAL ? 1 : 0;
+}
+
 /* Reports finished and failed steps not yet reported. */
 static void report_ends(exec *e)
 {
@@ -215,7 +225,10 @@ static void report_ends(exec *e)
         if (sr->reported || (sr->state != DONE && sr->state != FAILED))
             continue;
         sr->reported = true;
-        if (sr->state == FAILED && !e->failed) {
+        /* the run ends with its worst failure: a denial outranks an
+         * approval, which outranks an ordinary failure */
+        if (sr->state == FAILED &&
+            (!e->failed || rank(sr->rc) > rank(e->runs[e->first_failure].rc))) {
             e->failed = true;
             e->first_failure = i;
         }
@@ -283,30 +296,35 @@ static size_t start_ready(exec *e, bool inline_run)
     return started;
 }
 
-static void wait_for_work(exec *e)
+/* Waits until a step ends, or at most 100 ms (to check deadlines). A step
+ * that ended while the lock was dropped (during an event) is not waited
+ * for: seen tells what was already looked at. */
+static void wait_for_work(exec *e, size_t seen)
 {
-    /* wake at least every 100 ms to check deadlines */
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     ts.tv_nsec += 100 * 1000000L;
     if (ts.tv_nsec >= 1000000000L) {
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
     }
-    pthread_cond_timedwait(&e->done, &e->mu, &ts);
+    while (e->finished == seen &&
+           pthread_cond_timedwait(&e->done, &e->mu, &ts) == 0)
+        ;
 }
 
 static void coordinate(exec *e, bool inline_run)
 {
     pthread_mutex_lock(&e->mu);
     for (;;) {
+        size_t seen = e->finished;
         report_ends(e);
         size_t started = start_ready(e, inline_run);
         report_ends(e);
         if (e->running == 0 && started == 0)
             break;
         if (!inline_run && e->running > 0) {
-            wait_for_work(e);
+            wait_for_work(e, seen);
             check_deadlines(e);
         }
     }
@@ -334,8 +352,9 @@ static int finish(keel_value **out, exec *e, keel_error *err)
     if (e->failed) {
         const step_run *sr = &e->runs[e->first_failure];
         const keel_plan_step *s = &e->p->steps[e->first_failure];
-        return keel_error_set(err, sr->rc, "step '%s' (%s) failed: %s", s->id,
-                              s->call, sr->error.msg);
+        return keel_error_set(err, sr->rc ? sr->rc : KEEL_EFAILED,
+                              "step '%s' (%s) failed: %s", s->id, s->call,
+                              sr->error.msg);
     }
     if (!e->p->output) {
         *out = keel_value_null();
@@ -366,7 +385,11 @@ int keel_plan_run(keel_value **out, keel_kernel *k, const keel_plan *p,
     exec e = {.k = k, .p = p, .o = opts ? opts : &defaults};
     pthread_mutex_init(&e.mu, NULL);
     pthread_cond_init(&e.work, NULL);
-    pthread_cond_init(&e.done, NULL);
+    pthread_condattr_t ca; /* deadlines on the monotonic clock */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&e.done, &ca);
+    pthread_condattr_destroy(&ca);
     int rc = plan_graph_build(&e.g, p);
     e.runs = rc ? NULL : keel_calloc(p->n_steps ? p->n_steps : 1, sizeof(step_run));
     e.queue = rc ? NULL : keel_calloc(p->n_steps ? p->n_steps : 1, sizeof(size_t));

@@ -78,8 +78,19 @@ static void read_principal(pol_rule *r, const xmlNode *n, bool *oom)
         return;
     p->role_index = -1;
     char *any = attr(n, "any", oom);
-    if ((p->value = attr(n, "user", oom)))
+    p->conflicting = (any != NULL) +
+                         (xmlHasProp(n, (const xmlChar *)"user") != NULL) +
+                         (xmlHasProp(n, (const xmlChar *)"role") != NULL) != 1;
+    if ((p->value = attr(n, "user", oom))) {
         p->kind = PRIN_USER;
+        if (strchr(p->value, '=')) { /* a DN: compared normalised */
+            char norm[1024];
+            pol_normalise_dn(norm, sizeof(norm), p->value);
+            keel_free(p->value);
+            if (!(p->value = keel_strdup(norm)))
+                *oom = true;
+        }
+    }
     else if ((p->value = attr(n, "role", oom)))
         p->kind = PRIN_ROLE;
     else
@@ -96,6 +107,7 @@ static void read_action(pol_rule *r, const xmlNode *n, bool *oom)
         return;
     a->call = attr(n, "call", oom);
     char *eff = attr(n, "effect", oom);
+    a->conflicting = (a->call != NULL) == (eff != NULL);
     for (size_t i = 0; eff && i < KEEL_COUNTOF(effects); i++)
         if (strcmp(eff, effects[i].name) == 0)
             a->effect = effects[i].flag;
@@ -110,8 +122,8 @@ static long number_attr(const xmlNode *n, const char *name, bool *oom)
         char *end;
         errno = 0;
         out = strtol(v, &end, 10);
-        if (errno || *end)
-            out = -1;
+        if (errno || *end || out < 0)
+            out = -2; /* unusable: linted, never taken as "no bound" */
     }
     keel_free(v);
     return out;

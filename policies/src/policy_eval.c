@@ -10,6 +10,7 @@
 #include "policy_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,17 @@ static bool in_role(const keel_policy *p, const char *role,
         }
     }
     return false;
+}
+
+/* A user principal written as a DN matches the principal's DN after both
+ * are normalised (the rule's side was normalised at load). */
+static bool dn_is(const pol_principal *pr, const keel_principal *who)
+{
+    if (!who->dn || !strchr(pr->value, '='))
+        return false;
+    char norm[1024];
+    pol_normalise_dn(norm, sizeof(norm), who->dn);
+    return strcmp(pr->value, norm) == 0;
 }
 
 /* The principal's roles, worked out once per decision (DNs normalised
@@ -63,8 +75,7 @@ static bool principal_matches(const keel_policy *p, const pol_rule *r,
         if (pr->kind == PRIN_ANY)
             return true;
         if (pr->kind == PRIN_USER && pr->value &&
-            ((who->uid && strcmp(pr->value, who->uid) == 0) ||
-             (who->dn && strcmp(pr->value, who->dn) == 0)))
+            ((who->uid && strcmp(pr->value, who->uid) == 0) || dn_is(pr, who)))
             return true;
         if (pr->kind == PRIN_ROLE && pr->role_index >= 0 &&
             (w->cached ? w->member[pr->role_index]
@@ -123,7 +134,7 @@ static cond_result equals(const keel_value *v, const char *t,
 static cond_result compare(cond_op op, const keel_value *v, double b)
 {
     double a;
-    if (!number_of(v, &a))
+    if (!number_of(v, &a) || isnan(a))
         return C_ERROR; /* a comparison on a non-number cannot be decided */
     bool r = op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b
                                                                       : a >= b;
@@ -169,9 +180,11 @@ static cond_result eval_cond(const pol_cond *c, const keel_value *v)
     case OP_MATCHES:
         return !s ? C_ERROR : pol_glob(t, s) ? C_TRUE : C_FALSE;
     case OP_ONE_OF:
-        for (size_t i = 0; i < c->n_values; i++)
-            if (equals(v, c->values[i], NULL) == C_TRUE)
-                return C_TRUE;
+        for (size_t i = 0; i < c->n_values; i++) {
+            cond_result r = equals(v, c->values[i], NULL);
+            if (r != C_FALSE) /* a list cannot be compared: an error */
+                return r;
+        }
         return C_FALSE;
     case OP_LENGTH:
         len = length_of(v, &ok);

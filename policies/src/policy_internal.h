@@ -23,12 +23,14 @@ typedef struct pol_principal {
     prin_kind kind;
     char *value;     /* uid or DN (user), role name */
     long role_index; /* roles[] entry for PRIN_ROLE, set at load; -1: none */
+    bool conflicting; /* more than one of any, user, role: refused */
 } pol_principal;
 
 /* An action: a function name, a "plugin.*" glob, or an effect class. */
 typedef struct pol_action {
     char *call;      /* NULL for an effect action */
     unsigned effect; /* KEEL_EFFECT_* when call is NULL */
+    bool conflicting; /* both call and effect: refused */
 } pol_action;
 
 typedef enum cond_op {

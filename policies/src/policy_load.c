@@ -140,7 +140,10 @@ static void lint_cond(const keel_policy *p, const keel_kernel *k,
             LINT(d, r, "%s: line %d: rule '%s': '%s' is not a number",
                  r->file, c->line, r->id, c->values[0]);
     }
-    if (c->op == OP_LENGTH && c->min < 0 && c->max < 0)
+    if (c->min < -1 || c->max < -1)
+        LINT(d, r, "%s: line %d: rule '%s': a length bound is out of range",
+             r->file, c->line, r->id);
+    else if (c->op == OP_LENGTH && c->min < 0 && c->max < 0)
         LINT(d, r, "%s: line %d: rule '%s': <length> needs min or max",
              r->file, c->line, r->id);
     /* the argument must exist on every function the rule names by call */
@@ -202,7 +205,10 @@ static void lint_rule(const keel_policy *p, const keel_kernel *k,
     }
     for (size_t i = 0; i < r->n_principals; i++) {
         const pol_principal *pr = &r->principals[i];
-        if (pr->kind == PRIN_ROLE && !pr->value)
+        if (pr->conflicting)
+            LINT(d, r, "%s: line %d: rule '%s': a principal takes exactly one "
+                 "of any=\"true\", user or role", r->file, r->line, r->id);
+        else if (pr->kind == PRIN_ROLE && !pr->value)
             LINT(d, r, "%s: line %d: rule '%s': a principal needs "
                  "any=\"true\", user or role", r->file, r->line, r->id);
         else if (pr->kind == PRIN_ROLE && !find_role(p, pr->value))
@@ -213,7 +219,10 @@ static void lint_rule(const keel_policy *p, const keel_kernel *k,
             ((pol_principal *)pr)->role_index = find_role(p, pr->value) - p->roles;
     }
     for (size_t i = 0; i < r->n_actions; i++) {
-        if (r->actions[i].call)
+        if (r->actions[i].conflicting)
+            LINT(d, r, "%s: line %d: rule '%s': an action takes exactly one of "
+                 "call or effect", r->file, r->line, r->id);
+        else if (r->actions[i].call)
             lint_call(k, r, r->actions[i].call, "action", d);
         else if (!r->actions[i].effect)
             LINT(d, r, "%s: line %d: rule '%s': an action needs call or effect",
@@ -255,56 +264,88 @@ static int by_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* One line per rule and role, members sorted: the hash does not depend on
- * the order of rules, files, or a rule's principals and actions. */
+/* Appends a field as "<length>:<text>", so no two different field lists
+ * serialise alike whatever characters the fields hold. */
+static void field(keel_buf *b, const char *s)
+{
+    s = s ? s : "";
+    keel_buf_printf(b, "%zu:%s", strlen(s), s);
+}
+
+typedef struct parts {
+    char **v;
+    size_t n, cap;
+    bool oom;
+} parts;
+
+/* Takes a finished buffer's text as one more part. */
+static void part_add(parts *ps, keel_buf *b)
+{
+    char *text = NULL;
+    if (keel_buf_finish(b, &text) != 0 ||
+        (ps->n == ps->cap &&
+         !(ps->v = keel_realloc(ps->v, (ps->cap = ps->cap ? ps->cap * 2 : 16) *
+                                           sizeof(char *))))) {
+        keel_free(text);
+        ps->oom = true;
+        return;
+    }
+    ps->v[ps->n++] = text;
+}
+
+/* A rule's members, each serialised, sorted, then joined: the hash does not
+ * depend on the order of rules, files, or a rule's members. */
 static char *rule_line(const pol_rule *r)
 {
+    parts ps = {0};
     keel_buf b;
-    keel_buf_init(&b);
-    keel_buf_printf(&b, "%d|%s|%d|", (int)r->kind, r->id, (int)r->approval);
-    char *parts[64];
-    size_t n = 0;
-    for (size_t i = 0; i < r->n_principals && n < 64; i++) {
-        char tmp[600];
-        snprintf(tmp, sizeof(tmp), "p%d:%s", (int)r->principals[i].kind,
-                 r->principals[i].value ? r->principals[i].value : "");
-        parts[n++] = keel_strdup(tmp);
+    for (size_t i = 0; i < r->n_principals; i++) {
+        keel_buf_init(&b);
+        keel_buf_printf(&b, "p%d", (int)r->principals[i].kind);
+        field(&b, r->principals[i].value);
+        part_add(&ps, &b);
     }
-    for (size_t i = 0; i < r->n_actions && n < 64; i++) {
-        char tmp[600];
-        snprintf(tmp, sizeof(tmp), "a:%s:%u",
-                 r->actions[i].call ? r->actions[i].call : "",
-                 r->actions[i].effect);
-        parts[n++] = keel_strdup(tmp);
+    for (size_t i = 0; i < r->n_actions; i++) {
+        keel_buf_init(&b);
+        keel_buf_printf(&b, "a%u", r->actions[i].effect);
+        field(&b, r->actions[i].call);
+        part_add(&ps, &b);
     }
-    for (size_t i = 0; i < r->n_conds && n < 64; i++) {
-        keel_buf c;
-        keel_buf_init(&c);
-        const pol_cond *k = &r->conds[i];
-        keel_buf_printf(&c, "c%d:%s:%d:%ld:%ld", (int)k->op, k->arg,
-                        (int)k->absent_allow, k->min, k->max);
-        for (size_t v = 0; v < k->n_values; v++)
-            keel_buf_printf(&c, ":%s", k->values[v]);
-        char *s = NULL;
-        keel_buf_finish(&c, &s);
-        parts[n++] = s;
+    for (size_t i = 0; i < r->n_conds; i++) {
+        const pol_cond *c = &r->conds[i];
+        keel_buf_init(&b);
+        keel_buf_printf(&b, "c%d|%d|%ld|%ld|", (int)c->op, (int)c->absent_allow,
+                        c->min, c->max);
+        field(&b, c->arg);
+        for (size_t v = 0; v < c->n_values; v++)
+            field(&b, c->values[v]);
+        part_add(&ps, &b);
     }
-    for (size_t i = 0; i < r->n_sources + r->n_sinks && n < 64; i++) {
+    for (size_t i = 0; i < r->n_sources + r->n_sinks; i++) {
         const pol_endpoint *e = i < r->n_sources ? &r->sources[i]
                                                  : &r->sinks[i - r->n_sources];
-        char tmp[600];
-        snprintf(tmp, sizeof(tmp), "%s:%s:%s", i < r->n_sources ? "src" : "snk",
-                 e->call, e->sink_class ? e->sink_class : "");
-        parts[n++] = keel_strdup(tmp);
+        keel_buf_init(&b);
+        keel_buf_puts(&b, i < r->n_sources ? "src" : "snk");
+        field(&b, e->call);
+        field(&b, e->sink_class);
+        part_add(&ps, &b);
     }
-    qsort(parts, n, sizeof(char *), by_str);
-    for (size_t i = 0; i < n; i++) {
-        keel_buf_printf(&b, "%s;", parts[i] ? parts[i] : "");
-        keel_free(parts[i]);
+    if (ps.n > 1)
+        qsort(ps.v, ps.n, sizeof(char *), by_str);
+    keel_buf_init(&b);
+    keel_buf_printf(&b, "rule|%d|%d|", (int)r->kind, (int)r->approval);
+    field(&b, r->id);
+    field(&b, r->reason);
+    for (size_t i = 0; i < ps.n; i++) {
+        field(&b, ps.v[i]);
+        keel_free(ps.v[i]);
     }
-    keel_buf_printf(&b, "|%s", r->reason ? r->reason : "");
+    keel_free(ps.v);
     char *out = NULL;
-    keel_buf_finish(&b, &out);
+    if (keel_buf_finish(&b, &out) != 0 || ps.oom) {
+        keel_free(out);
+        return NULL;
+    }
     return out;
 }
 
@@ -321,7 +362,8 @@ static int compute_hash(keel_policy *p)
         char **sorted = keel_calloc(r->n_groups + r->n_users + 1, sizeof(char *));
         keel_buf b;
         keel_buf_init(&b);
-        keel_buf_printf(&b, "role|%s|", r->name);
+        keel_buf_puts(&b, "role|");
+        field(&b, r->name);
         size_t m = 0;
         for (size_t g = 0; sorted && g < r->n_groups; g++)
             sorted[m++] = r->groups[g];
@@ -330,7 +372,7 @@ static int compute_hash(keel_policy *p)
         if (m > 1)
             qsort(sorted, m, sizeof(char *), by_str);
         for (size_t j = 0; j < m; j++)
-            keel_buf_printf(&b, "%s;", sorted[j]);
+            field(&b, sorted[j]);
         keel_free(sorted);
         keel_buf_finish(&b, &lines[p->n_rules + i]);
     }

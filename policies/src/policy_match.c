@@ -2,7 +2,8 @@
  * policy_match.c - matching functions, globs and DNs for policies.
  *
  * Globs are the only pattern language policies have: '*' any run, '?' one
- * character, everything else literal, matched against the whole text. The
+ * character (a whole UTF-8 sequence), everything else literal, matched
+ * against the whole text. The
  * matcher keeps one backtrack point, so it runs in time proportional to
  * pattern times text at worst and never explodes on hostile input.
  */
@@ -16,7 +17,12 @@ bool pol_glob(const char *p, const char *t)
 {
     const char *star = NULL, *resume = NULL;
     while (*t) {
-        if (*p == '?' || (*p && *p != '*' && *p == *t)) {
+        if (*p == '?') { /* one character: a whole UTF-8 sequence */
+            p++;
+            do
+                t++;
+            while ((*t & 0xC0) == 0x80);
+        } else if (*p && *p != '*' && *p == *t) {
             p++;
             t++;
         } else if (*p == '*') {
@@ -25,6 +31,8 @@ bool pol_glob(const char *p, const char *t)
         } else if (star) {
             p = star + 1;
             t = ++resume;
+            while ((*t & 0xC0) == 0x80) /* restart on a character boundary */
+                t = ++resume;
         } else
             return false;
     }

@@ -123,14 +123,6 @@ static keel_labels *output_labels(static_ctx *sc, const keel_plan_step *s,
         keel_labels_unref(more);
         l = u.acc;
     }
-    if (fn && l) { /* declassify rules remove labels through fn */
-        int oom = 0;
-        declass_ctx dc = {sc->pol, fn};
-        keel_labels *f = keel_labels_filter(l, static_keep, &dc, &oom);
-        keel_labels_unref(l);
-        l = f;
-        sc->oom |= oom != 0;
-    }
     if (fn && fn->untrusted_output) {
         keel_labels *self = keel_labels_new(fn->qualified_name);
         union_ctx u = {sc, l};
@@ -138,6 +130,15 @@ static keel_labels *output_labels(static_ctx *sc, const keel_plan_step *s,
         keel_labels_unref(self);
         l = u.acc;
         sc->oom |= !self;
+    }
+    if (fn && l) { /* then declassify rules remove labels through fn, as
+                    * the run-time phase does after the call */
+        int oom = 0;
+        declass_ctx dc = {sc->pol, fn};
+        keel_labels *f = keel_labels_filter(l, static_keep, &dc, &oom);
+        keel_labels_unref(l);
+        l = f;
+        sc->oom |= oom != 0;
     }
     return l;
 }
@@ -191,6 +192,11 @@ keel_verdict keel_policy_check_plan(keel_decision *decisions,
                      "loaded function", s->call);
         } else
             pol_decide(d, pol, who, fn, s->args, has_ref, labels_of, &sc);
+        if (sc.oom && d->verdict != KEEL_VERDICT_DENY) { /* fail closed */
+            memset(d, 0, sizeof(*d));
+            d->verdict = KEEL_VERDICT_DENY;
+            snprintf(d->reason, sizeof(d->reason), "out of memory");
+        }
         if (sc.possible)
             sc.possible[i] = output_labels(&sc, s, fn);
         if (d->verdict == KEEL_VERDICT_DENY) {

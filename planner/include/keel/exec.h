@@ -57,10 +57,12 @@ typedef struct keel_exec_opts {
 } keel_exec_opts;
 
 /* Runs p. On success *out is the plan's output (null when it declares
- * none; a new reference). When a step fails, returns that step's error
- * code class (KEEL_EFAILED, KEEL_ETIMEOUT, ...) with err naming the first
- * failed step; *out is NULL. A function that ignores cancellation delays
- * the end of the run until it returns. */
+ * none; a new reference). When steps fail, returns the worst failure's code
+ * (KEEL_EDENIED, then KEEL_EAPPROVAL, then the first other one, such as
+ * KEEL_EFAILED or KEEL_ETIMEOUT) with err naming its step; *out is NULL. A
+ * function that ignores cancellation delays the end of the run until it
+ * returns. With one job there is no watchdog thread: a step past its
+ * deadline is failed when its function returns. */
 int keel_plan_run(keel_value **out, keel_kernel *k, const keel_plan *p,
                   const keel_exec_opts *opts, keel_error *err);
 

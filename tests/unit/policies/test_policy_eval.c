@@ -78,6 +78,34 @@ static void test_policy_eval__unevaluable_forbid_condition_denies(void **s)
            KEEL_VERDICT_DENY, "no-numeric-echo", NULL);
 }
 
+/* A condition that cannot compare its argument (a list given where one-of
+ * lists strings) counts as holding in a forbid: fail closed. */
+static void test_policy_eval__one_of_on_a_list_denies_in_a_forbid(void **s)
+{
+    (void)s;
+    const char *text =
+        "<policy xmlns=\"urn:keel:policy:1\" id=\"p\">"
+        "<permit id=\"send\"><principal any=\"true\"/><action call=\"exectest.send\"/></permit>"
+        "<forbid id=\"no-evil-bcc\"><principal any=\"true\"/><action call=\"exectest.send\"/>"
+        "<when><one-of arg=\"bcc\" absent=\"allow\"><value>x@evil</value></one-of></when></forbid>"
+        "<forbid id=\"no-nan\"><principal user=\"CN=Mallory, DC=X\"/><action call=\"exectest.send\"/></forbid>"
+        "</policy>";
+    keel_policy *p = ps_policy_texts(k, &text, 1);
+    keel_principal who = ps_who("ann", NULL);
+    keel_decision d = ps_decide(p, k, &who, "exectest.send",
+                                "{\"to\":\"a@corp\",\"bcc\":[\"x@evil\"]}", NULL);
+    assert_int_equal(d.verdict, KEEL_VERDICT_DENY);
+    assert_string_equal(d.rules[0], "no-evil-bcc");
+    d = ps_decide(p, k, &who, "exectest.send", "{\"to\":\"a@corp\"}", NULL);
+    assert_int_equal(d.verdict, KEEL_VERDICT_ALLOW);
+    /* a user named by DN matches the principal's DN however it is written */
+    keel_principal mallory = {"m", "cn=mallory,dc=x", NULL, 0};
+    d = ps_decide(p, k, &mallory, "exectest.send", "{\"to\":\"a@corp\"}", NULL);
+    assert_int_equal(d.verdict, KEEL_VERDICT_DENY);
+    assert_string_equal(d.rules[0], "no-nan");
+    keel_policy_free(p);
+}
+
 /* Conditions: comparisons, absent arguments, lengths, roles by group DN. */
 static void test_policy_eval__conditions_and_roles(void **s)
 {
@@ -161,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_policy_eval__forbid_beats_permit),
         cmocka_unit_test(test_policy_eval__unevaluable_forbid_condition_denies),
         cmocka_unit_test(test_policy_eval__conditions_and_roles),
+        cmocka_unit_test(test_policy_eval__one_of_on_a_list_denies_in_a_forbid),
         cmocka_unit_test(test_policy_eval__flows_by_sink_class_not_name),
         cmocka_unit_test(test_policy_eval__order_independent_hash_and_rules),
         cmocka_unit_test(test_policy_eval__may_call_hides_what_is_never_permitted),
