@@ -12,7 +12,7 @@
 #include <keel/policy.h>
 
 #include "alloc.h"
-#include "plan_graph.h"
+#include "exec_sched.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -38,6 +38,7 @@ typedef struct exec {
     const keel_plan *p;
     const keel_exec_opts *o;
     plan_graph g;
+    sched sc; /* what can start, what ended */
     step_run *runs;
     pthread_mutex_t mu;
     pthread_cond_t work;   /* a step was queued, or shutting down */
@@ -151,6 +152,7 @@ static void run_step(exec *e, size_t i)
         sr->error = err;
         sr->output = out;
         sr->state = rc ? FAILED : DONE;
+        sched_ended(&e->sc, i);
         out = NULL;
     }
     e->running--;
@@ -198,32 +200,31 @@ static void emit(exec *e, keel_exec_event_kind kind, size_t i)
     pthread_mutex_lock(&e->mu);
 }
 
-/* 1: ready, 0: waiting, -1: can never run (a dependency failed). */
-static int readiness(const exec *e, size_t i)
-{
-    int ready = 1;
-    for (size_t j = 0; j < e->g.n_deps[i]; j++) {
-        step_state st = e->runs[e->g.deps[i][j]].state;
-        if (st == FAILED || st == SKIPPED)
-            return -1;
-        if (st != DONE)
-            ready = 0;
-    }
-    return ready;
-}
-
 static int rank(int rc)
 {
     return rc == KEEL_EDENIED ? 2 : rc == KEEL_EAPPROVAL ? 1 : 0;
 }
 
-/* Reports finished and failed steps not yet reported. */
+/* With --keep-going, what waits on a failed step can never run. */
+static void skip_dependents(exec *e, size_t i)
+{
+    for (size_t j = 0; j < e->sc.n_dependents[i]; j++) {
+        size_t d = e->sc.dependents[i][j];
+        if (e->runs[d].state != PENDING)
+            continue;
+        e->runs[d].state = SKIPPED;
+        emit(e, KEEL_EV_STEP_SKIPPED, d);
+        skip_dependents(e, d);
+    }
+}
+
+/* Reports the steps that ended since the last call, in the order they
+ * ended, and releases what waited on those that finished well. */
 static void report_ends(exec *e)
 {
-    for (size_t i = 0; i < e->g.n; i++) {
+    size_t i;
+    while (sched_pop_ended(&e->sc, &i)) {
         step_run *sr = &e->runs[i];
-        if (sr->reported || (sr->state != DONE && sr->state != FAILED))
-            continue;
         sr->reported = true;
         /* the run ends with its worst failure: a denial outranks an
          * approval, which outranks an ordinary failure */
@@ -234,6 +235,10 @@ static void report_ends(exec *e)
         }
         emit(e, sr->state == DONE ? KEEL_EV_STEP_FINISHED : KEEL_EV_STEP_FAILED,
              i);
+        if (sr->state == DONE)
+            sched_done(&e->sc, i);
+        else if (e->o->keep_going)
+            skip_dependents(e, i);
     }
 }
 
@@ -247,6 +252,7 @@ static void check_deadlines(exec *e)
             continue;
         keel_cancel(&sr->cancel);
         sr->state = FAILED;
+        sched_ended(&e->sc, i);
         sr->rc = KEEL_ETIMEOUT;
         keel_error_set(&sr->error, KEEL_ETIMEOUT,
                        "timed out after %.0f s (still running; asked to stop)",
@@ -264,19 +270,11 @@ static int64_t timeout_ns(const exec *e)
  * index first. Returns how many were started. */
 static size_t start_ready(exec *e, bool inline_run)
 {
-    size_t started = 0;
-    for (size_t i = 0; i < e->g.n; i++) {
-        if (e->runs[i].state != PENDING)
-            continue;
-        int r = readiness(e, i);
-        if (r < 0) {
-            e->runs[i].state = SKIPPED;
-            emit(e, KEEL_EV_STEP_SKIPPED, i);
-            continue;
-        }
-        if (r == 0 || (e->failed && !e->o->keep_going))
-            continue;
+    size_t started = 0, i;
+    while (!(e->failed && !e->o->keep_going) && sched_pop_ready(&e->sc, &i)) {
         step_run *sr = &e->runs[i];
+        if (sr->state != PENDING)
+            continue;
         sr->started_ns = keel_now_ns();
         sr->deadline_ns = sr->started_ns + timeout_ns(e);
         emit(e, KEEL_EV_STEP_STARTED, i);
@@ -371,6 +369,7 @@ static void exec_free(exec *e)
         keel_value_unref(e->runs[i].output);
     keel_free(e->runs);
     keel_free(e->queue);
+    sched_free(&e->sc);
     plan_graph_free(&e->g);
     pthread_mutex_destroy(&e->mu);
     pthread_cond_destroy(&e->work);
@@ -391,6 +390,8 @@ int keel_plan_run(keel_value **out, keel_kernel *k, const keel_plan *p,
     pthread_cond_init(&e.done, &ca);
     pthread_condattr_destroy(&ca);
     int rc = plan_graph_build(&e.g, p);
+    if (rc == 0)
+        rc = sched_init(&e.sc, &e.g);
     e.runs = rc ? NULL : keel_calloc(p->n_steps ? p->n_steps : 1, sizeof(step_run));
     e.queue = rc ? NULL : keel_calloc(p->n_steps ? p->n_steps : 1, sizeof(size_t));
     if (rc || !e.runs || !e.queue) {

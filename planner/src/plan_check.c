@@ -478,13 +478,12 @@ static void check_step(checker *c, size_t i)
     char base[64], ptr[256];
     snprintf(base, sizeof(base), "/steps/%zu", i);
     c->cur = i;
-    for (size_t j = 0; j < i; j++)
-        if (strcmp(c->p->steps[j].id, s->id) == 0) {
-            plan_pointer_join(ptr, sizeof(ptr), base, "id");
-            DIAG(c, ptr, KEEL_EEXISTS, "duplicate step id '%s' (step %zu has "
-                 "it too); ids must be unique", s->id, j);
-            break;
-        }
+    long first = plan_graph_first(&c->g, s->id);
+    if (first >= 0 && (size_t)first < i) {
+        plan_pointer_join(ptr, sizeof(ptr), base, "id");
+        DIAG(c, ptr, KEEL_EEXISTS, "duplicate step id '%s' (step %ld has it "
+             "too); ids must be unique", s->id, first);
+    }
     if (s->for_each)
         check_for_each(c, s, base);
     check_args(c, s, base);

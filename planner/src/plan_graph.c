@@ -33,6 +33,23 @@ long plan_graph_find(const plan_graph *g, const char *s, size_t len)
     return -1;
 }
 
+long plan_graph_first(const plan_graph *g, const char *id)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) { /* the first entry not below id */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(g->order[mid].id, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    long best = -1;
+    for (size_t i = lo; i < g->n && strcmp(g->order[i].id, id) == 0; i++)
+        if (best < 0 || g->order[i].index < (size_t)best)
+            best = (long)g->order[i].index;
+    return best;
+}
+
 static int add_dep(plan_graph *g, size_t i, size_t dep, size_t *cap)
 {
     if (dep == i)

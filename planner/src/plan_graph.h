@@ -27,6 +27,9 @@ int plan_graph_build(plan_graph *g, const keel_plan *p);
 void plan_graph_free(plan_graph *g);
 /* The index of the step with id (s, len), or -1. */
 long plan_graph_find(const plan_graph *g, const char *s, size_t len);
+/* The lowest index of a step with this id (ids may repeat in a plan that
+ * the checker will refuse), or -1. */
+long plan_graph_first(const plan_graph *g, const char *id);
 /* Fills path (capacity n) with one cycle's step indices, first repeated
  * last, and returns its length; 0 when the graph is acyclic. */
 size_t plan_graph_cycle(const plan_graph *g, size_t *path, size_t cap);
