@@ -1,0 +1,1 @@
+plan convert @SRC@/tests/data/plans/sk/email.xml --to json

@@ -1,0 +1,1 @@
+plan hash @SRC@/examples/plan.json

@@ -1,0 +1,1 @@
+run @SRC@/tests/data/plans/xml/valid/mixed.xml
