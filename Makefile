@@ -38,7 +38,8 @@ asan check-asan: deps
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 
-fuzz: deps
+fuzz:
+	$(MAKE) deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) libclang-rt-14-dev"
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
 
@@ -58,6 +59,7 @@ clean:
 # checks in .clang-tidy, and cppcheck.
 LINT_SOURCES := $(wildcard kernel/src/*.c cli/*.c plugins/*/*.c planner/src/*.c policies/src/*.c connectors/llm/src/*.c)
 lint: build
+	$(MAKE) deps DEBIAN_PACKAGES="clang-tidy cppcheck"
 	clang-tidy -p $(BUILD) --quiet $(LINT_SOURCES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --inline-suppr --std=c11 -I sdk/include -I kernel/include -I kernel/src \
