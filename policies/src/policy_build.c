@@ -9,6 +9,7 @@
 #include "alloc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,10 +232,26 @@ static void read_role(keel_policy *p, const xmlNode *n, bool *oom)
 
 static void read_limits(keel_policy *p, const xmlNode *n, bool *oom)
 {
-    long steps = number_attr(n, "max-steps", oom);
     /* several files may set limits: the strictest wins */
-    if (steps > 0 && (p->max_steps < 0 || steps < p->max_steps))
-        p->max_steps = steps;
+    static const struct {
+        const char *name;
+        size_t offset;
+    } longs[] = {{"max-steps", offsetof(keel_policy, max_steps)},
+                 {"max-llm-calls", offsetof(keel_policy, max_llm_calls)},
+                 {"max-tokens", offsetof(keel_policy, max_tokens)}};
+    for (size_t i = 0; i < KEEL_COUNTOF(longs); i++) {
+        long v = number_attr(n, longs[i].name, oom);
+        long *slot = (long *)(void *)((char *)p + longs[i].offset);
+        if (v > 0 && (*slot < 0 || v < *slot))
+            *slot = v;
+    }
+    char *cost = attr(n, "max-cost", oom);
+    if (cost) {
+        double c = strtod(cost, NULL);
+        if (c >= 0 && (p->max_cost < 0 || c < p->max_cost))
+            p->max_cost = c;
+    }
+    keel_free(cost);
 }
 
 int pol_build(keel_policy *p, const xmlDoc *doc, const char *file)

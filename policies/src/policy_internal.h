@@ -94,6 +94,8 @@ struct keel_policy {
     pol_role *roles;
     size_t n_roles;
     long max_steps; /* -1: none */
+    long max_llm_calls, max_tokens; /* -1: none */
+    double max_cost;                /* < 0: none */
     pol_index *index; /* sorted by qname */
     size_t n_index;
     char hash[65];

@@ -67,6 +67,14 @@ void keel_policy_free(keel_policy *p)
     keel_free(p);
 }
 
+void keel_policy_get_limits(keel_policy_limits *out, const keel_policy *p)
+{
+    out->max_steps = p->max_steps;
+    out->max_llm_calls = p->max_llm_calls;
+    out->max_tokens = p->max_tokens;
+    out->max_cost = p->max_cost;
+}
+
 const char *keel_policy_hash(const keel_policy *p)
 {
     return p->hash;
@@ -377,7 +385,8 @@ static int compute_hash(keel_policy *p)
         keel_buf_finish(&b, &lines[p->n_rules + i]);
     }
     char lim[64];
-    snprintf(lim, sizeof(lim), "limits|%ld", p->max_steps);
+    snprintf(lim, sizeof(lim), "limits|%ld|%ld|%ld|%.17g", p->max_steps,
+             p->max_llm_calls, p->max_tokens, p->max_cost);
     lines[n - 1] = keel_strdup(lim);
     int rc = 0;
     for (size_t i = 0; i < n; i++)
@@ -411,7 +420,8 @@ int keel_policy_load_texts(keel_policy **out, const char *const *names,
     keel_policy *p = keel_calloc(1, sizeof(*p));
     if (!p)
         return KEEL_ENOMEM;
-    p->max_steps = -1;
+    p->max_steps = p->max_llm_calls = p->max_tokens = -1;
+    p->max_cost = -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc != KEEL_ENOMEM; i++) {
         xmlDocPtr doc = NULL;

@@ -61,6 +61,19 @@ int keel_policy_load_texts(keel_policy **out, const char *const *names,
                            size_t n, const keel_kernel *k, keel_diags *diags);
 void keel_policy_free(keel_policy *p);
 
+/* The policy's limits; -1 (or a negative cost) when a limit is not set.
+ * Several files: the strictest value wins. max_steps is enforced by
+ * keel_policy_check_plan; the LLM limits are for whoever calls the model on
+ * the principal's behalf (the planner). */
+typedef struct keel_policy_limits {
+    long max_steps;
+    long max_llm_calls;
+    long max_tokens;
+    double max_cost;
+} keel_policy_limits;
+
+void keel_policy_get_limits(keel_policy_limits *out, const keel_policy *p);
+
 /* SHA-256 over the canonical form of the rules (order independent). */
 const char *keel_policy_hash(const keel_policy *p);
 size_t keel_policy_rule_count(const keel_policy *p);

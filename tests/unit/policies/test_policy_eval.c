@@ -170,6 +170,28 @@ static void test_policy_eval__order_independent_hash_and_rules(void **s)
     keel_policy_free(two);
 }
 
+/* Limits: the strictest of several files wins. */
+static void test_policy_eval__limits_strictest_wins(void **s)
+{
+    (void)s;
+    const char *texts[] = {
+        "<policy xmlns=\"urn:keel:policy:1\" id=\"a\"><limits max-steps=\"9\" "
+        "max-llm-calls=\"6\" max-cost=\"2.5\"/></policy>",
+        "<policy xmlns=\"urn:keel:policy:1\" id=\"b\"><limits max-steps=\"12\" "
+        "max-llm-calls=\"4\" max-tokens=\"5000\"/></policy>"};
+    keel_policy *p = ps_policy_texts(k, texts, 2);
+    keel_policy_limits l;
+    keel_policy_get_limits(&l, p);
+    assert_int_equal(l.max_steps, 9);
+    assert_int_equal(l.max_llm_calls, 4);
+    assert_int_equal(l.max_tokens, 5000);
+    assert_true(l.max_cost == 2.5);
+    keel_policy_free(p);
+    keel_policy_get_limits(&l, base);
+    assert_int_equal(l.max_steps, 20);
+    assert_int_equal(l.max_llm_calls, -1);
+}
+
 /* The planner shows the model only functions the principal may call. */
 static void test_policy_eval__may_call_hides_what_is_never_permitted(void **s)
 {
@@ -193,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_policy_eval__flows_by_sink_class_not_name),
         cmocka_unit_test(test_policy_eval__order_independent_hash_and_rules),
         cmocka_unit_test(test_policy_eval__may_call_hides_what_is_never_permitted),
+        cmocka_unit_test(test_policy_eval__limits_strictest_wins),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
