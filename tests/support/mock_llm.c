@@ -6,6 +6,7 @@
  */
 #include "mock_llm.h"
 
+#include <stdarg.h>
 #include <keel/keel.h>
 
 #include <arpa/inet.h>
@@ -137,24 +138,39 @@ static char *body_of(const keel_value *r, size_t *len)
     return out;
 }
 
+/* Appends to buf, never past its end (n is what it holds). */
+static void put(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void put(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+    if (*n + 1 >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *n, cap - *n, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        *n = *n + (size_t)w < cap ? *n + (size_t)w : cap - 1;
+}
+
 static void head(int fd, const keel_value *r, long status, long length)
 {
-    char buf[4096];
-    int n = snprintf(buf, sizeof(buf), "HTTP/1.1 %ld Mock\r\n"
-                     "Content-Type: application/json\r\n", status);
+    char buf[8192];
+    size_t n = 0;
+    put(buf, sizeof(buf), &n, "HTTP/1.1 %ld Mock\r\nContent-Type: "
+        "application/json\r\n", status);
     const keel_value *h = keel_value_object_get(r, "headers");
-    for (size_t i = 0; i < keel_value_len(h) && n < 3000; i++)
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s: %s\r\n",
-                      keel_value_object_key_at(h, i),
-                      keel_value_get_string(keel_value_object_value_at(h, i),
-                                            NULL));
+    for (size_t i = 0; i < keel_value_len(h); i++) {
+        const char *v = keel_value_get_string(keel_value_object_value_at(h, i), NULL);
+        if (v) /* scenario headers are strings; others are skipped */
+            put(buf, sizeof(buf), &n, "%s: %s\r\n", keel_value_object_key_at(h, i), v);
+    }
     if (length >= 0)
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-                      "Content-Length: %ld\r\n\r\n", length);
+        put(buf, sizeof(buf), &n, "Content-Length: %ld\r\n\r\n", length);
     else
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-                      "Connection: close\r\n\r\n");
-    write_all(fd, buf, (size_t)n);
+        put(buf, sizeof(buf), &n, "Connection: close\r\n\r\n");
+    write_all(fd, buf, n);
 }
 
 /* Sends reply r; returns true when the connection must close after it. */
@@ -182,7 +198,8 @@ static bool send_reply(int fd, const keel_value *r)
     char *body = body_of(r, &len);
     const keel_value *tr = keel_value_object_get(r, "truncate");
     head(fd, r, status, (long)len);
-    write_all(fd, body, tr ? (size_t)keel_value_get_int(tr) : len);
+    int64_t cut = tr ? keel_value_get_int(tr) : (int64_t)len;
+    write_all(fd, body, cut < 0 ? 0 : (size_t)cut < len ? (size_t)cut : len);
     keel_free(body);
     return tr != NULL;
 }

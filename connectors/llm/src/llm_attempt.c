@@ -192,6 +192,45 @@ static int send_and_read(keel_llm_reply *out, keel_llm *llm, exchange *x,
     return rc;
 }
 
+/* Replaces every occurrence of s in msg with "<redacted>". */
+static void redact_in(char *msg, size_t cap, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 4) /* too short to be a secret, or none */
+        return;
+    char out[KEEL_ERROR_MAX];
+    size_t o = 0;
+    for (const char *p = msg; *p && o + 1 < sizeof(out);) {
+        if (strncmp(p, s, n) == 0) {
+            o += (size_t)snprintf(out + o, sizeof(out) - o, "<redacted>");
+            p += n;
+        } else
+            out[o++] = *p++;
+    }
+    out[o < sizeof(out) ? o : sizeof(out) - 1] = '\0';
+    snprintf(msg, cap, "%s", out);
+}
+
+/* Drops the user:password part of every URL in msg ("https://u:p@h/" is
+ * shown as "https://h/"). */
+static void strip_userinfo(char *msg)
+{
+    for (char *p = strstr(msg, "://"); p; p = strstr(p + 3, "://")) {
+        char *host = p + 3;
+        size_t span = strcspn(host, "/ @\"'");
+        if (host[span] == '@')
+            memmove(host, host + span + 1, strlen(host + span + 1) + 1);
+    }
+}
+
+/* Whatever a provider echoed back (some echo the key in their error text)
+ * and whatever URL we print: no secret leaves in a message. */
+static void scrub(keel_error *err, const llm_endpoint *ep)
+{
+    redact_in(err->msg, sizeof(err->msg), ep->key);
+    strip_userinfo(err->msg);
+}
+
 int llm_attempt(keel_llm_reply *out, keel_llm *llm, llm_endpoint *ep,
                 const keel_llm_request *req, int64_t timeout_ms,
                 llm_outcome *how, keel_error *err)
@@ -220,5 +259,7 @@ int llm_attempt(keel_llm_reply *out, keel_llm *llm, llm_endpoint *ep,
     keel_buf_free(&body);
     llm_stream_free(&x.stream);
     llm_acc_free(&x.acc);
+    if (rc)
+        scrub(err, ep);
     return rc;
 }

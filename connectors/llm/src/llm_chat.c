@@ -51,10 +51,18 @@ static int wait_for_limits(keel_llm *llm, llm_endpoint *ep, double tokens,
     int64_t b = llm_bucket_take(&ep->tpm, tokens, now);
     pthread_mutex_unlock(&llm->mu);
     int64_t wait = a > b ? a : b;
-    if (wait > 0 && now + wait >= deadline)
+    if (wait > 0 && now + wait >= deadline) {
+        /* refused: the call is not made, so it spends nothing, and a
+         * half-open breaker's probe is given back */
+        pthread_mutex_lock(&llm->mu);
+        llm_bucket_adjust(&ep->rpm, -1);
+        llm_bucket_adjust(&ep->tpm, -tokens);
+        llm_breaker_release(&ep->breaker);
+        pthread_mutex_unlock(&llm->mu);
         return keel_error_set(err, KEEL_EUNAVAIL, "rate limit (llm.providers."
                               "%s rpm/tpm) would delay the call %lld ms, past "
                               "the deadline", ep->p->name, (long long)wait);
+    }
     if (wait > 0)
         llm_sleep(llm, wait);
     return 0;
@@ -118,6 +126,13 @@ static int one_model(keel_llm_reply *out, keel_llm *llm, llm_endpoint *ep,
             rc = wait_for_limits(llm, ep, estimate, deadline, err);
         if (rc)
             return rc;
+        if (llm_now(llm) >= deadline) {
+            pthread_mutex_lock(&llm->mu);
+            llm_breaker_release(&ep->breaker);
+            pthread_mutex_unlock(&llm->mu);
+            return keel_error_set(err, KEEL_EUNAVAIL, "deadline reached before "
+                                  "the request could be sent");
+        }
         llm_outcome how;
         rc = llm_attempt(out, llm, ep, req, deadline - llm_now(llm), &how, err);
         ++*attempts;
@@ -187,10 +202,14 @@ static int chain(keel_llm_reply *out, keel_llm *llm, const keel_llm_request *req
                  keel_error *err)
 {
     int64_t timeout = req->timeout_ms > 0 ? req->timeout_ms : llm->timeout_ms;
+    if (timeout <= 0 || timeout > LLM_MAX_TIMEOUT_MS)
+        timeout = timeout <= 0 ? 120000 : LLM_MAX_TIMEOUT_MS;
     int64_t deadline = llm_now(llm) + timeout;
     int attempts = 0, rc = KEEL_EUNAVAIL;
     for (size_t i = 0; i < n_models; i++) {
         llm_endpoint *ep = &llm->eps[i];
+        if (i > 0 && !ep->replay && llm_now(llm) >= deadline)
+            break; /* no fallback is sent past the deadline */
         rc = ep->replay ? from_replay(out, llm, ep, hash, req, err)
                         : one_model(out, llm, ep, req, deadline, max_attempts,
                                     &attempts, err);

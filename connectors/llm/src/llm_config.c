@@ -138,9 +138,10 @@ static int check(const keel_value *v, const rule *r, const char *path,
     switch (r->kind) {
     case K_STRING:
         return t == KEEL_TYPE_STRING ? 0 : bad(err, path, "expected a string");
-    case K_COUNT:
-        return t == KEEL_TYPE_INT && keel_value_get_int(v) >= 0
-                   ? 0 : bad(err, path, "expected an integer >= 0");
+    case K_COUNT: /* bounded so that no deadline or count can overflow */
+        return t == KEEL_TYPE_INT && keel_value_get_int(v) >= 0 &&
+                       keel_value_get_int(v) <= LLM_MAX_TIMEOUT_MS
+                   ? 0 : bad(err, path, "expected an integer from 0 to 86400000");
     case K_NUMBER:
         return (t == KEEL_TYPE_INT && keel_value_get_int(v) >= 0) ||
                        (t == KEEL_TYPE_FLOAT && keel_value_get_float(v) >= 0)

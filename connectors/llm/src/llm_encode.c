@@ -102,9 +102,11 @@ int llm_add_call(llm_acc *a, long index, const char *id, const char *name,
     if (!c)
         return keel_error_set(err, KEEL_EUNAVAIL, "more than %d tool calls",
                               LLM_MAX_TOOL_CALLS);
-    if (id)
+    /* id and name come once, but some servers repeat them in every
+     * chunk: keep the first (arguments are the only field sent in pieces) */
+    if (id && *id && c->id.len == 0)
         keel_buf_puts(&c->id, id);
-    if (name)
+    if (name && *name && c->name.len == 0)
         keel_buf_puts(&c->name, name);
     size_t n = 0;
     const char *text = keel_value_get_string(args, &n);

@@ -6,6 +6,7 @@
  * only at the provider's public URL (Azure: always); OpenAI-compatible
  * local servers usually take none.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "llm_endpoint.h"
 #include "llm_config.h"
 #include "llm_record.h"
@@ -18,11 +19,20 @@
 
 #define MAX_KEY 4096
 
-static char *dup_trimmed(const char *s, size_t n)
+/* The first line, trimmed. A key with control bytes left in it (which
+ * would split the HTTP header it goes into) is refused: NULL with *bad. */
+static char *dup_trimmed(const char *s, size_t n, bool *bad)
 {
-    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
-        n--;
-    return keel_strndup(s, n);
+    size_t line = 0;
+    while (line < n && s[line] != '\n' && s[line] != '\r')
+        line++;
+    while (line && s[line - 1] == ' ')
+        line--;
+    *bad = line == 0;
+    for (size_t i = 0; i < line; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            *bad = true;
+    return *bad ? NULL : keel_strndup(s, line);
 }
 
 static int key_from_file(char **out, const char *path, keel_error *err)
@@ -37,7 +47,13 @@ static int key_from_file(char **out, const char *path, keel_error *err)
     if (n == 0 || n > MAX_KEY)
         return keel_error_set(err, KEEL_EINVAL, "api_key_file %s: %s", path,
                               n ? "longer than 4096 bytes" : "empty");
-    *out = dup_trimmed(buf, n);
+    bool bad;
+    *out = dup_trimmed(buf, n, &bad);
+    explicit_bzero(buf, sizeof(buf));
+    if (bad)
+        return keel_error_set(err, KEEL_EINVAL, "api_key_file %s: the first "
+                              "line must hold the key, without control "
+                              "characters", path);
     return *out ? 0 : keel_error_set(err, KEEL_ENOMEM, "out of memory");
 }
 
@@ -48,8 +64,13 @@ static int load_key(llm_endpoint *ep, const keel_value *pc, keel_error *err)
         return key_from_file(&ep->key, file, err);
     const char *var = llm_endpoint_key_source(ep);
     const char *val = var ? getenv(var) : NULL;
-    if (val && *val && !(ep->key = dup_trimmed(val, strlen(val))))
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    if (!val || !*val)
+        return 0;
+    bool bad;
+    if (!(ep->key = dup_trimmed(val, strlen(val), &bad)))
+        return bad ? keel_error_set(err, KEEL_EINVAL, "%s: the key holds "
+                                    "control characters", var)
+                   : keel_error_set(err, KEEL_ENOMEM, "out of memory");
     return 0;
 }
 

@@ -13,6 +13,8 @@
 #include <pthread.h>
 
 #define LLM_MAX_TOOL_CALLS 64
+/* Bounds that keep deadline arithmetic far from overflow. */
+#define LLM_MAX_TIMEOUT_MS 86400000LL /* one day */
 #define LLM_EXCERPT 80
 
 /* ---- reply accumulator (llm_reply.c) ---- */

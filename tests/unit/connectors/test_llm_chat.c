@@ -7,7 +7,9 @@
 #include "llm_test.h"
 #include "llm_retry.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define OK_REPLY "{\"json\":{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":50}}}"
 #define ERR_500 "{\"status\":500,\"json\":{\"error\":{\"message\":\"boom\"}}}"
@@ -323,6 +325,32 @@ static void test_llm_chat__budgets(void **state)
     keel_llm_free(llm);
 }
 
+/* A key file holds the key on its first line; nothing else of the file is
+ * sent, and a provider echoing the key back does not put it in a message. */
+static void test_llm_chat__key_file_first_line_and_redacted_errors(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/keel-key-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "sk-live-SECRET1234\n# old: sk-old-OLDSECRET\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    char cfg[512];
+    snprintf(cfg, sizeof(cfg), "{\"max_attempts\":1,\"providers\":{\"openai\":"
+             "{\"api_key_file\":\"%s\"}}}", path);
+    lt_clock c;
+    keel_llm *llm = lt_open("openai:m", &c, cfg);
+    push("{\"status\":401,\"json\":{\"error\":{\"message\":\"Incorrect API "
+         "key provided: sk-live-SECRET1234\"}}}");
+    expect_fail(llm, "<redacted>");
+    const char *h = mock_llm_headers(lt_mock(), mock_llm_count(lt_mock()) - 1);
+    assert_non_null(strstr(h, "Bearer sk-live-SECRET1234"));
+    assert_null(strstr(h, "OLDSECRET"));
+    keel_llm_free(llm);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_llm_chat__backoff_full_jitter),
         cmocka_unit_test(test_llm_chat__never_retried),
         cmocka_unit_test(test_llm_chat__insufficient_quota_is_billing),
+        cmocka_unit_test(test_llm_chat__key_file_first_line_and_redacted_errors),
         cmocka_unit_test(test_llm_chat__x_should_retry_false),
         cmocka_unit_test(test_llm_chat__bounded_attempts),
         cmocka_unit_test(test_llm_chat__deadline_stops_waiting),
