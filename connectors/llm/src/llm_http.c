@@ -103,6 +103,11 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
         x->resp->sink_rc = x->req->sink(x->req->sink_ud, p, len);
         return x->resp->sink_rc ? 0 : len;
     }
+    /* a broken or hostile server cannot make keel allocate without end */
+    if (st >= 200 && st < 300 && x->resp->body.len + len > LLM_MAX_BODY) {
+        x->resp->too_big = true;
+        return 0;
+    }
     if (x->resp->body.len < LLM_MAX_ERROR_BODY || (st >= 200 && st < 300))
         keel_buf_append(&x->resp->body, p, len);
     return x->resp->body.failed ? 0 : len;
@@ -220,11 +225,16 @@ int llm_http_post(llm_http *h, const llm_http_req *req, llm_http_resp *resp)
     CURLcode rc = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
     curl_slist_free_all(hdrs);
+    /* nothing of this request (header list, buffers on our stack) stays
+     * set on a handle that goes back to the pool */
+    curl_easy_reset(c);
     give_back(h, c);
     if (rc == CURLE_OK)
         return resp->body.failed ? KEEL_ENOMEM : 0;
-    resp->net = resp->body.failed ? LLM_NET_OTHER : classify(rc);
+    resp->net = resp->body.failed || resp->too_big ? LLM_NET_OTHER : classify(rc);
     snprintf(resp->detail, sizeof(resp->detail), "%s",
-             errbuf[0] ? errbuf : curl_easy_strerror(rc));
+             resp->too_big ? "the reply is larger than 64 MiB"
+             : errbuf[0]   ? errbuf
+                           : curl_easy_strerror(rc));
     return resp->body.failed ? KEEL_ENOMEM : KEEL_EUNAVAIL;
 }

@@ -9,6 +9,7 @@
 #include "llm_internal.h"
 
 #define LLM_MAX_ERROR_BODY (1u << 20)
+#define LLM_MAX_BODY (64u << 20) /* a successful reply, not streamed */
 
 typedef enum llm_net {
     LLM_NET_OK,
@@ -39,7 +40,8 @@ typedef struct llm_http_resp {
     llm_net net;
     char detail[256]; /* libcurl's words for a transport failure */
     int sink_rc;
-    bool sank; /* the sink received data */
+    bool sank;    /* the sink received data */
+    bool too_big; /* the reply passed LLM_MAX_BODY and was cut off */
 } llm_http_resp;
 
 int llm_http_open(llm_http **out);
