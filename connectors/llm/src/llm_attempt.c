@@ -38,7 +38,13 @@ static const struct {
 static void hint_for(char *out, size_t cap, long status,
                      const llm_endpoint *ep)
 {
+    char file_source[96];
     const char *key = llm_endpoint_key_source(ep);
+    if (ep->key_from_file) { /* name where the key really came from */
+        snprintf(file_source, sizeof(file_source),
+                 "llm.providers.%s.api_key_file", ep->p->name);
+        key = file_source;
+    }
     for (size_t i = 0; i < sizeof(status_hints) / sizeof(status_hints[0]); i++)
         if (status_hints[i].status == status) {
             snprintf(out, cap, "%s%s", status_hints[i].hint,

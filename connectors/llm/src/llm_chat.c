@@ -263,8 +263,10 @@ int llm_chat_run(keel_llm_reply *out, keel_llm *llm,
         account(llm, out);
         if (llm->record)
             record(llm, hash, norm, out);
-    } else {
+    } else { /* nothing of a failed reply is kept but how hard we tried */
+        int attempts = out->attempts;
         keel_llm_reply_free(out);
+        out->attempts = attempts;
     }
     keel_value_unref(norm);
     return rc;

@@ -60,8 +60,10 @@ static int key_from_file(char **out, const char *path, keel_error *err)
 static int load_key(llm_endpoint *ep, const keel_value *pc, keel_error *err)
 {
     const char *file = llm_jstr(pc, "api_key_file");
-    if (file)
+    if (file) {
+        ep->key_from_file = true;
         return key_from_file(&ep->key, file, err);
+    }
     const char *var = llm_endpoint_key_source(ep);
     const char *val = var ? getenv(var) : NULL;
     if (!val || !*val)

@@ -343,7 +343,14 @@ static void test_llm_chat__key_file_first_line_and_redacted_errors(void **state)
     keel_llm *llm = lt_open("openai:m", &c, cfg);
     push("{\"status\":401,\"json\":{\"error\":{\"message\":\"Incorrect API "
          "key provided: sk-live-SECRET1234\"}}}");
-    expect_fail(llm, "<redacted>");
+    keel_llm_reply r;
+    keel_error err;
+    assert_int_not_equal(lt_chat(llm, &r, &err), 0);
+    assert_non_null(strstr(err.msg, "<redacted>"));
+    assert_null(strstr(err.msg, "SECRET"));
+    assert_non_null(strstr(err.msg, "llm.providers.openai.api_key_file"));
+    assert_int_equal(r.attempts, 1); /* kept on failure */
+    keel_llm_reply_free(&r);
     const char *h = mock_llm_headers(lt_mock(), mock_llm_count(lt_mock()) - 1);
     assert_non_null(strstr(h, "Bearer sk-live-SECRET1234"));
     assert_null(strstr(h, "OLDSECRET"));
