@@ -3,6 +3,7 @@
  */
 #include "test_support.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,57 @@ keel_kernel *ts_kernel_all(void)
             fail_msg("loading %s: %s", path, err.msg);
     }
     return k;
+}
+
+char *ts_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 21);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 21) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+size_t ts_each_file(const char *dir, const char *ext, ts_file_fn fn, void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        fail_msg("cannot open %s", dir);
+    size_t n = 0, el = strlen(ext);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len > el && strcmp(e->d_name + len - el, ext) == 0) {
+            fn(ctx, dir, e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+void ts_expect_text(const char *name, const char *expected_path,
+                    const char *got)
+{
+    const char *regen = getenv("KEEL_REGEN");
+    if (regen && *regen) {
+        FILE *f = fopen(expected_path, "w");
+        assert_non_null(f);
+        fputs(got, f);
+        fclose(f);
+    }
+    size_t len = 0;
+    char *want = ts_slurp(expected_path, &len);
+    if (!want)
+        fail_msg("%s: no %s; it says:\n%s", name, expected_path, got);
+    if (got[0] == '\0')
+        fail_msg("%s: accepted, expected:\n%s", name, want);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s:\n--- expected\n%s--- got\n%s", name, want, got);
+    free(want);
 }
 
 keel_value *ts_json(const char *text)

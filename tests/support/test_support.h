@@ -29,6 +29,22 @@ keel_kernel *ts_kernel_with(const char *const *plugins);
  * "fixture") and "exectest" loaded. */
 keel_kernel *ts_kernel_all(void);
 
+/* The whole file (NUL-terminated, at most 2 MiB; caller frees with free),
+ * or NULL when it cannot be opened. */
+char *ts_slurp(const char *path, size_t *len);
+
+/* Calls fn(ctx, dir, name) for every file in dir whose name ends in ext;
+ * fails the test when dir cannot be opened. Returns how many. */
+typedef void (*ts_file_fn)(void *ctx, const char *dir, const char *name);
+size_t ts_each_file(const char *dir, const char *ext, ts_file_fn fn, void *ctx);
+
+/* Data-driven diagnostics: got must be non-empty (the input was refused)
+ * and equal the text of expected_path. With KEEL_REGEN=1 in the
+ * environment, expected_path is first rewritten from got (review the
+ * diff). name is the case's name, for messages. */
+void ts_expect_text(const char *name, const char *expected_path,
+                    const char *got);
+
 /* Parses JSON (fails the test on error). */
 keel_value *ts_json(const char *text);
 /* Invokes name with args given as JSON; returns the rc, result in *out. */

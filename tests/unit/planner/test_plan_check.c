@@ -9,23 +9,9 @@
 
 #include <keel/plan.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 21);
-    assert_non_null(buf);
-    *len = fread(buf, 1, (1 << 21) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* The diagnostics for one plan file, as text (caller frees). */
 static char *diagnose(keel_kernel *k, const char *text, size_t len)
@@ -42,63 +28,36 @@ static char *diagnose(keel_kernel *k, const char *text, size_t len)
     return out;
 }
 
-typedef void (*case_fn)(keel_kernel *k, const char *dir, const char *name);
-
-static size_t each_case(keel_kernel *k, const char *kind, case_fn fn)
+/* Calls fn for every plan in tests/data/plans/json/<kind>. */
+static size_t each_case(keel_kernel *k, const char *kind, ts_file_fn fn)
 {
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/tests/data/plans/json/%s", ts_source_dir(),
              kind);
-    DIR *d = opendir(dir);
-    if (!d)
-        fail_msg("cannot open %s", dir);
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
-            fn(k, dir, e->d_name);
-            n++;
-        }
-    }
-    closedir(d);
-    return n;
+    return ts_each_file(dir, ".json", fn, k);
 }
 
-static void invalid_case(keel_kernel *k, const char *dir, const char *name)
+static void invalid_case(void *k, const char *dir, const char *name)
 {
     char path[2048];
-    size_t len, elen = 0;
+    size_t len = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    char *text = slurp(path, &len);
+    char *text = ts_slurp(path, &len);
     assert_non_null(text);
     char *got = diagnose(k, text, len);
     snprintf(path, sizeof(path), "%s/%.*s.expected", dir,
              (int)(strlen(name) - 5), name);
-    const char *regen = getenv("KEEL_REGEN");
-    if (regen && *regen) {
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fputs(got, f);
-        fclose(f);
-    }
-    char *want = slurp(path, &elen);
-    if (!want)
-        fail_msg("%s: no %s; it says:\n%s", name, path, got);
-    if (got[0] == '\0')
-        fail_msg("%s: accepted, expected:\n%s", name, want);
-    if (strcmp(got, want) != 0)
-        fail_msg("%s:\n--- expected\n%s--- got\n%s", name, want, got);
+    ts_expect_text(name, path, got);
     free(text);
-    free(want);
     keel_free(got);
 }
 
-static void valid_case(keel_kernel *k, const char *dir, const char *name)
+static void valid_case(void *k, const char *dir, const char *name)
 {
     char path[2048];
-    size_t len;
+    size_t len = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    char *text = slurp(path, &len);
+    char *text = ts_slurp(path, &len);
     assert_non_null(text);
     char *got = diagnose(k, text, len);
     if (got[0])

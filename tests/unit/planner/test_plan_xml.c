@@ -15,23 +15,9 @@
 
 #include <keel/plan.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 21);
-    assert_non_null(buf);
-    *len = fread(buf, 1, (1 << 21) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static keel_plan *from_xml(const char *xml)
 {
@@ -339,25 +325,12 @@ static void test_plan_xml__sk_plan_is_written_in_keels_form(void **s)
 
 /* ---- data-driven cases ---- */
 
-typedef void (*case_fn)(const char *dir, const char *name);
-
-static size_t each_case(const char *sub, case_fn fn)
+/* Calls fn for every *.xml in tests/data/plans/<sub>. */
+static size_t each_case(const char *sub, ts_file_fn fn)
 {
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/tests/data/plans/%s", ts_source_dir(), sub);
-    DIR *d = opendir(dir);
-    if (!d)
-        fail_msg("cannot open %s", dir);
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len > 4 && strcmp(e->d_name + len - 4, ".xml") == 0) {
-            fn(dir, e->d_name);
-            n++;
-        }
-    }
-    closedir(d);
-    return n;
+    return ts_each_file(dir, ".xml", fn, NULL);
 }
 
 static char *read_case(const char *dir, const char *name, const char *ext,
@@ -366,41 +339,29 @@ static char *read_case(const char *dir, const char *name, const char *ext,
     char path[2048];
     snprintf(path, sizeof(path), "%s/%.*s%s", dir, (int)(strlen(name) - 4),
              name, ext);
-    return slurp(path, len);
+    return ts_slurp(path, len);
 }
 
-static void invalid_case(const char *dir, const char *name)
+static void invalid_case(void *ctx, const char *dir, const char *name)
 {
-    size_t len, elen;
+    (void)ctx;
+    size_t len = 0;
     char *text = read_case(dir, name, ".xml", &len);
     assert_non_null(text);
     char *got = diagnose(text, len);
-    const char *regen = getenv("KEEL_REGEN");
-    if (regen && *regen) {
-        char path[2048];
-        snprintf(path, sizeof(path), "%s/%.*s.expected", dir,
-                 (int)(strlen(name) - 4), name);
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fputs(got, f);
-        fclose(f);
-    }
-    char *want = read_case(dir, name, ".expected", &elen);
-    if (!want)
-        fail_msg("%s: no .expected; it says:\n%s", name, got);
-    if (got[0] == '\0')
-        fail_msg("%s: accepted, expected:\n%s", name, want);
-    if (strcmp(got, want) != 0)
-        fail_msg("%s:\n--- expected\n%s--- got\n%s", name, want, got);
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/%.*s.expected", dir,
+             (int)(strlen(name) - 4), name);
+    ts_expect_text(name, path, got);
     free(text);
-    free(want);
     keel_free(got);
 }
 
 static keel_kernel *kernel;
 
-static void valid_case(const char *dir, const char *name)
+static void valid_case(void *ctx, const char *dir, const char *name)
 {
+    (void)ctx;
     size_t len, jlen;
     char *text = read_case(dir, name, ".xml", &len);
     assert_non_null(text);
@@ -426,8 +387,9 @@ static void valid_case(const char *dir, const char *name)
     free(text);
 }
 
-static void sk_case(const char *dir, const char *name)
+static void sk_case(void *ctx, const char *dir, const char *name)
 {
+    (void)ctx;
     size_t len, jlen;
     char *text = read_case(dir, name, ".xml", &len);
     char *json = read_case(dir, name, ".json", &jlen);

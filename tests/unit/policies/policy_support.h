@@ -14,18 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline char *ps_slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    *len = fread(buf, 1, (1 << 20) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Loads policy texts (fails the test on problems). */
 static inline keel_policy *ps_policy_texts(keel_kernel *k, const char *const *texts,
                                     size_t n)

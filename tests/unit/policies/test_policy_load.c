@@ -6,7 +6,6 @@
  */
 #include "policy_support.h"
 
-#include <dirent.h>
 
 static keel_kernel *k;
 
@@ -38,41 +37,27 @@ static char *diagnose(const char *name, const char *text, size_t len)
     return out;
 }
 
+static void invalid_case(void *ctx, const char *dir, const char *name)
+{
+    (void)ctx;
+    char path[2048];
+    size_t len = 0, l = strlen(name);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    char *text = ts_slurp(path, &len);
+    assert_non_null(text);
+    char *got = diagnose(name, text, len);
+    snprintf(path, sizeof(path), "%s/%.*s.expected", dir, (int)(l - 4), name);
+    ts_expect_text(name, path, got);
+    free(text);
+    keel_free(got);
+}
+
 static void test_policy_load__invalid_files_are_refused_exactly(void **s)
 {
     (void)s;
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/tests/data/policies/invalid", ts_source_dir());
-    DIR *dp = opendir(dir);
-    assert_non_null(dp);
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(dp));) {
-        size_t l = strlen(e->d_name);
-        if (l < 5 || strcmp(e->d_name + l - 4, ".xml") != 0)
-            continue;
-        char path[2048];
-        size_t len = 0, elen = 0;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        char *text = ps_slurp(path, &len);
-        char *got = diagnose(e->d_name, text, len);
-        snprintf(path, sizeof(path), "%s/%.*s.expected", dir, (int)(l - 4),
-                 e->d_name);
-        if (getenv("KEEL_REGEN") && *getenv("KEEL_REGEN")) {
-            FILE *f = fopen(path, "w");
-            fputs(got, f);
-            fclose(f);
-        }
-        char *want = ps_slurp(path, &elen);
-        if (!want || strcmp(want, got) != 0)
-            fail_msg("%s:\n--- expected\n%s--- got\n%s", e->d_name,
-                     want ? want : "(no .expected)\n", got);
-        free(text);
-        free(want);
-        keel_free(got);
-        n++;
-    }
-    closedir(dp);
-    assert_true(n >= 10);
+    assert_true(ts_each_file(dir, ".xml", invalid_case, NULL) >= 10);
 }
 
 static void test_policy_load__one_bad_file_loads_nothing(void **s)
