@@ -30,7 +30,6 @@ typedef struct step_run {
     int rc;
     int64_t started_ns, deadline_ns;
     int cancel; /* set with keel_cancel, read atomically by the call */
-    bool reported; /* its end was delivered as an event */
 } step_run;
 
 typedef struct exec {
@@ -62,14 +61,13 @@ static const keel_value *output_of(void *ctx, const char *s, size_t len)
 
 /* The run-time policy phase, on the real arguments, just before the call.
  * It can only add denials to what the static phase allowed. */
-static int policy_gate(exec *e, const keel_plan_step *s, const keel_value *args,
-                       keel_error *err)
+static int policy_gate(exec *e, const keel_plan_step *s, const keel_fn_info *fn,
+                       const keel_value *args, keel_error *err)
 {
     if (!e->o->policy)
         return 0;
     if (!e->o->principal) /* nobody to decide for: fail closed */
         return keel_error_set(err, KEEL_EDENIED, "policy: no principal given");
-    const keel_fn_info *fn = keel_kernel_lookup(e->k, s->call);
     if (!fn)
         return keel_error_set(err, KEEL_ENOTFOUND, "unknown function %s",
                               s->call);
@@ -93,13 +91,15 @@ static int call_once(keel_value **out, exec *e, size_t i,
         keel_error_prefix(err, "resolving arguments");
         return rc;
     }
-    rc = policy_gate(e, s, args, err);
+    /* looked up once for both policy phases around the call */
+    const keel_fn_info *fn =
+        e->o->policy ? keel_kernel_lookup(e->k, s->call) : NULL;
+    rc = policy_gate(e, s, fn, args, err);
     keel_invoke_opts io = {e->runs[i].deadline_ns, &e->runs[i].cancel};
     if (rc == 0)
         rc = keel_invoke_ex(out, e->k, s->call, args, &io, err);
     if (rc == 0 && e->o->policy &&
-        keel_policy_declassify(out, e->o->policy,
-                               keel_kernel_lookup(e->k, s->call))) {
+        keel_policy_declassify(out, e->o->policy, fn)) {
         rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
         keel_value_unref(*out);
         *out = NULL;
@@ -225,7 +225,6 @@ static void report_ends(exec *e)
     size_t i;
     while (sched_pop_ended(&e->sc, &i)) {
         step_run *sr = &e->runs[i];
-        sr->reported = true;
         /* the run ends with its worst failure: a denial outranks an
          * approval, which outranks an ordinary failure */
         if (sr->state == FAILED &&
