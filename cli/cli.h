@@ -58,6 +58,14 @@ typedef struct cli_ctx {
     const char *max_cost;   /* --max-cost AMOUNT */
     const char *max_tokens; /* --max-tokens N */
     bool stream;            /* --stream */
+    /* planning options (CLI_OPT_PLAN): goal, eval */
+    bool yes;                /* --yes: run without asking */
+    bool dry_run;            /* --dry-run: show the plan, run nothing */
+    const char *plan_out;    /* --plan-out FILE */
+    const char *max_repairs; /* --max-repairs N */
+    bool no_cache;           /* --no-cache */
+    const char *prompts;     /* --prompts DIR */
+    const char *examples;    /* --examples DIR */
     /* positional arguments after the command words */
     char *pos[CLI_MAX_POSITIONAL];
     size_t n_pos;
@@ -85,6 +93,7 @@ typedef struct cli_command {
 #define CLI_OPT_RUN 0x04u  /* --jobs, --keep-going, --step-timeout */
 #define CLI_OPT_TO 0x08u   /* --to FORMAT */
 #define CLI_OPT_POLICY 0x10u /* --policy FILE, --user NAME, --group DN */
+#define CLI_OPT_PLAN 0x20u   /* --yes, --dry-run, --plan-out, --max-repairs, ... */
 
 typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
 
@@ -128,6 +137,30 @@ int cli_load_policy(cli_ctx *ctx, struct keel_policy **out);
 /* The principal: --user (else $USER, else the login name) and --group. */
 void cli_principal(const cli_ctx *ctx, struct keel_principal *out);
 int cmd_llm_chat(cli_ctx *ctx);
+int cmd_goal(cli_ctx *ctx);
+int cmd_eval(cli_ctx *ctx);
+
+struct keel_llm;
+/* Opens an LLM client from the LLM options and the config's "llm" section;
+ * prints problems and returns an exit code. */
+int cli_open_llm(struct keel_llm **out, cli_ctx *ctx);
+
+/* Prints diagnostics as "keel: error: FILE: ..." lines on stderr. */
+struct keel_diags;
+void cli_print_diags(const struct keel_diags *d, const char *file);
+/* --jobs, --keep-going, --step-timeout into *o. */
+struct keel_exec_opts;
+struct keel_plan;
+int cli_parse_run_opts(struct keel_exec_opts *o, const cli_ctx *ctx);
+/* Runs a checked plan with the run-time policy phase, progress on stderr
+ * (on a terminal, or always when show_progress) or JSON events with --json,
+ * then prints the output; returns the exit code. */
+int cli_run_plan(cli_ctx *ctx, const struct keel_plan *p,
+                 const struct keel_exec_opts *opts,
+                 const struct keel_policy *pol,
+                 const struct keel_principal *who, bool show_progress);
+/* <dir of the keel binary>/../REL when it exists, into buf. */
+bool cli_install_path(char *buf, size_t cap, const char *rel);
 int cmd_llm_ping(cli_ctx *ctx);
 
 /* Loads the configuration (once) and fills the plugin directories. */

@@ -87,8 +87,7 @@ void cli_print_json_value(const keel_value *v, bool pretty)
     keel_free(json);
 }
 
-/* <dir of the running binary>/../lib/keel/plugins, when it exists. */
-static bool builtin_plugin_dir(char *buf, size_t cap)
+bool cli_install_path(char *buf, size_t cap, const char *rel)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -99,8 +98,8 @@ static bool builtin_plugin_dir(char *buf, size_t cap)
     if (!slash)
         return false;
     *slash = '\0';
-    char guess[PATH_MAX + 32];
-    snprintf(guess, sizeof(guess), "%s/../lib/keel/plugins", exe);
+    char guess[PATH_MAX + 64];
+    snprintf(guess, sizeof(guess), "%s/../%s", exe, rel);
     if (strlen(guess) >= sizeof(guess) - 1 || !realpath(guess, buf) ||
         strlen(buf) >= cap)
         return false;
@@ -164,7 +163,7 @@ int cli_open_config(cli_ctx *ctx)
     if ((rc = add_flag_dirs(ctx)) || (rc = add_env_dirs(ctx)))
         return rc;
     char builtin[PATH_MAX];
-    if (builtin_plugin_dir(builtin, sizeof(builtin)))
+    if (cli_install_path(builtin, sizeof(builtin), "lib/keel/plugins"))
         rc = add_dir(ctx, builtin, KEEL_CONFIG_FROM_DEFAULT);
     return rc;
 }

@@ -32,7 +32,7 @@ static int parse_budgets(keel_llm_options *o, const cli_ctx *ctx)
     return 0;
 }
 
-static int open_llm(keel_llm **out, cli_ctx *ctx)
+int cli_open_llm(keel_llm **out, cli_ctx *ctx)
 {
     int rc = cli_open_config(ctx);
     if (rc)
@@ -108,7 +108,7 @@ int cmd_llm_chat(cli_ctx *ctx)
         return cli_usage_error("usage: keel llm chat TEXT [--llm P:M] "
                                "[--stream] [--json]");
     keel_llm *llm = NULL;
-    int rc = open_llm(&llm, ctx);
+    int rc = cli_open_llm(&llm, ctx);
     if (rc)
         return rc;
     keel_llm_message m = {KEEL_LLM_USER, ctx->pos[0]};
@@ -131,7 +131,7 @@ int cmd_llm_ping(cli_ctx *ctx)
     if (ctx->n_pos)
         return cli_usage_error("llm ping takes no arguments");
     keel_llm *llm = NULL;
-    int rc = open_llm(&llm, ctx);
+    int rc = cli_open_llm(&llm, ctx);
     if (rc)
         return rc;
     char line[512];

@@ -12,22 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Prints diagnostics as "keel: error: FILE: ..." lines on stderr. */
-static void print_diags(const keel_diags *d, const char *file)
-{
-    char *text = NULL;
-    if (keel_diags_text(&text, d, file) != 0) {
-        fputs("keel: error: out of memory\n", stderr);
-        return;
-    }
-    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        nl = strchr(line, '\n');
-        fprintf(stderr, "keel: error: %.*s\n",
-                (int)(nl ? (size_t)(nl - line) : strlen(line)), line);
-    }
-    keel_free(text);
-}
-
 /* Loads FILE (the one positional argument); prints problems. */
 static int load_plan(keel_plan **out, cli_ctx *ctx, const char *usage)
 {
@@ -37,7 +21,7 @@ static int load_plan(keel_plan **out, cli_ctx *ctx, const char *usage)
     keel_diags_init(&d);
     int rc = keel_plan_load(out, ctx->pos[0], &d);
     if (rc)
-        print_diags(&d, ctx->pos[0]);
+        cli_print_diags(&d, ctx->pos[0]);
     keel_diags_free(&d);
     return rc ? KEEL_EXIT_USAGE : 0;
 }
@@ -72,7 +56,7 @@ static int policy_phase(const cli_ctx *ctx, const keel_plan *p,
                    p->steps[i].call, ds[i].reason);
     }
     if (v == KEEL_VERDICT_DENY)
-        print_diags(&d, ctx->pos[0]);
+        cli_print_diags(&d, ctx->pos[0]);
     for (size_t i = 0; v == KEEL_VERDICT_APPROVAL && i < p->n_steps; i++)
         if (ds[i].verdict == KEEL_VERDICT_APPROVAL)
             fprintf(stderr, "keel: step '%s' (%s) %s; nothing ran\n",
@@ -136,7 +120,7 @@ int cmd_validate(cli_ctx *ctx)
         rc = rc ? rc : verdict;
     }
     else if (rc == 0 && d.n) {
-        print_diags(&d, ctx->pos[0]);
+        cli_print_diags(&d, ctx->pos[0]);
         rc = KEEL_EXIT_USAGE;
     } else if (rc == 0) {
         char hash[65] = "";
@@ -153,111 +137,10 @@ int cmd_validate(cli_ctx *ctx)
 
 /* ---- run ---- */
 
-typedef struct progress {
-    bool json, tty;
-    size_t n;
-} progress;
-
-static void print_event_json(const keel_exec_event *ev)
-{
-    static const char *const kinds[] = {"step_started", "step_finished",
-                                        "step_failed", "step_skipped"};
-    keel_value *o = keel_value_object();
-    if (!o)
-        return;
-    keel_value_object_set_take(o, "event", keel_value_cstring(kinds[ev->kind]));
-    keel_value_object_set_take(o, "step", keel_value_cstring(ev->id));
-    keel_value_object_set_take(o, "call", keel_value_cstring(ev->call));
-    if (ev->kind == KEEL_EV_STEP_FINISHED || ev->kind == KEEL_EV_STEP_FAILED)
-        keel_value_object_set_take(o, "ms", keel_value_float(ev->elapsed_ms));
-    if (ev->output)
-        keel_value_object_set(o, "output", ev->output);
-    if (ev->error)
-        keel_value_object_set_take(o, "error", keel_value_cstring(ev->error->msg));
-    cli_print_json_value(o, false);
-    fflush(stdout);
-    keel_value_unref(o);
-}
-
-static void on_event(void *ud, const keel_exec_event *ev)
-{
-    const progress *pg = ud;
-    if (pg->json) {
-        print_event_json(ev);
-        return;
-    }
-    if (!pg->tty)
-        return;
-    switch (ev->kind) {
-    case KEEL_EV_STEP_STARTED:
-        fprintf(stderr, "  [%zu/%zu] %s: %s ...\n", ev->step + 1, pg->n, ev->id,
-                ev->call);
-        break;
-    case KEEL_EV_STEP_FINISHED:
-        fprintf(stderr, "  [%zu/%zu] %s: done in %.1f ms\n", ev->step + 1,
-                pg->n, ev->id, ev->elapsed_ms);
-        break;
-    case KEEL_EV_STEP_FAILED:
-        fprintf(stderr, "  [%zu/%zu] %s: FAILED after %.1f ms: %s\n",
-                ev->step + 1, pg->n, ev->id, ev->elapsed_ms, ev->error->msg);
-        break;
-    case KEEL_EV_STEP_SKIPPED:
-        fprintf(stderr, "  [%zu/%zu] %s: skipped\n", ev->step + 1, pg->n,
-                ev->id);
-        break;
-    }
-}
-
-static int parse_run_opts(keel_exec_opts *o, const cli_ctx *ctx)
-{
-    memset(o, 0, sizeof(*o));
-    char *end;
-    if (ctx->jobs) {
-        errno = 0;
-        long n = strtol(ctx->jobs, &end, 10);
-        if (errno || *end || n < 1 || n > 256)
-            return cli_usage_error("--jobs %s: give a number from 1 to 256",
-                                   ctx->jobs);
-        o->jobs = (unsigned)n;
-    }
-    if (ctx->step_timeout) {
-        errno = 0;
-        double s = strtod(ctx->step_timeout, &end);
-        if (errno || *end || !(s > 0) || s > 86400)
-            return cli_usage_error("--step-timeout %s: give seconds, more "
-                                   "than 0 and at most 86400",
-                                   ctx->step_timeout);
-        o->step_timeout_s = s;
-    }
-    o->keep_going = ctx->keep_going;
-    return 0;
-}
-
-static int print_run_end(const cli_ctx *ctx, int rc, const keel_value *out,
-                         const keel_error *err)
-{
-    if (ctx->json) {
-        keel_value *o = keel_value_object();
-        keel_value_object_set_take(o, "event", keel_value_cstring("run_finished"));
-        keel_value_object_set_take(o, "ok", keel_value_bool(rc == 0));
-        if (rc == 0)
-            keel_value_object_set(o, "output", out);
-        else
-            keel_value_object_set_take(o, "error", keel_value_cstring(err->msg));
-        cli_print_json_value(o, false);
-        keel_value_unref(o);
-        return cli_exit_code(rc);
-    }
-    if (rc)
-        return cli_fail(rc, err);
-    cli_print_json_value(out, true);
-    return KEEL_EXIT_OK;
-}
-
 int cmd_run(cli_ctx *ctx)
 {
     keel_exec_opts o;
-    int rc = parse_run_opts(&o, ctx);
+    int rc = cli_parse_run_opts(&o, ctx);
     keel_plan *p = NULL;
     if (rc || (rc = load_plan(&p, ctx, "keel run FILE [--jobs N] "
                                        "[--keep-going] [--json]")) || !p)
@@ -266,7 +149,7 @@ int cmd_run(cli_ctx *ctx)
     keel_diags_init(&d);
     rc = check_plan(ctx, p, &d);
     if (rc == 0 && d.n) {
-        print_diags(&d, ctx->pos[0]);
+        cli_print_diags(&d, ctx->pos[0]);
         rc = KEEL_EXIT_USAGE;
     }
     keel_diags_free(&d);
@@ -282,16 +165,7 @@ int cmd_run(cli_ctx *ctx)
     }
     keel_principal who;
     cli_principal(ctx, &who);
-    progress pg = {ctx->json, isatty(STDERR_FILENO) != 0, p->n_steps};
-    o.on_event = on_event;
-    o.ud = &pg;
-    o.policy = pol;
-    o.principal = &who;
-    keel_value *out = NULL;
-    keel_error err = {0};
-    rc = keel_plan_run(&out, ctx->kernel, p, &o, &err);
-    int code = print_run_end(ctx, rc, out, &err);
-    keel_value_unref(out);
+    int code = cli_run_plan(ctx, p, &o, pol, &who, false);
     keel_policy_free(pol);
     keel_plan_free(p);
     return code;

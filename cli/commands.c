@@ -26,6 +26,23 @@ const cli_command cli_commands[] = {
      NULL, 0, cmd_help},
     {"version", "keel version", "Print keel's version and plugin ABI.", NULL, 0,
      cmd_version},
+    {"goal", "keel goal \"TEXT\" [--yes] [--dry-run] [--json] [--plan-out FILE] [--llm P:M] [--policy FILE]... [--jobs N]",
+     "Plan a goal with the model, show the plan and its verdicts, run it.",
+     "The model sees only the functions the policy could permit to you and\n"
+     "answers with a plan, which keel checks (functions, arguments,\n"
+     "references, policy) before anything runs; problems go back to the\n"
+     "model for repair, up to --max-repairs times (default 2). The plan is\n"
+     "shown with each step's arguments, why, effects and verdict; on a\n"
+     "terminal keel asks before running it (--yes skips the question;\n"
+     "without a terminal --yes is required), --dry-run stops after showing\n"
+     "it, --plan-out FILE saves it as a plan file. Valid plans are cached by\n"
+     "goal, functions, policy, model and templates (--no-cache). Templates\n"
+     "come from --prompts DIR, golden examples from --examples DIR. With\n"
+     "--json, prints one JSON event per line. Exit 0; 1 a step failed; 2 no\n"
+     "valid plan or the model cannot plan; 3 denied by policy or a policy\n"
+     "limit; 4 a step needs approval; 5 the model is unreachable. See\n"
+     "docs/planner.md.",
+     CLI_OPT_LLM | CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_PLAN, cmd_goal},
     {"plugins list", "keel plugins list [--json]",
      "List plugins: name, version, file, function count; refused plugins "
      "with their reason.", NULL, 0, cmd_plugins_list},

@@ -31,5 +31,13 @@ const cli_option cli_options[] = {
     {"--max-cost", CLI_STRING, F(max_cost), CLI_OPT_LLM, "AMOUNT"},
     {"--max-tokens", CLI_STRING, F(max_tokens), CLI_OPT_LLM, "N"},
     {"--stream", CLI_BOOL, F(stream), CLI_OPT_LLM, NULL},
+    {"--yes", CLI_BOOL, F(yes), CLI_OPT_PLAN, NULL},
+    {"-y", CLI_BOOL, F(yes), CLI_OPT_PLAN, NULL},
+    {"--dry-run", CLI_BOOL, F(dry_run), CLI_OPT_PLAN, NULL},
+    {"--plan-out", CLI_STRING, F(plan_out), CLI_OPT_PLAN, "FILE"},
+    {"--max-repairs", CLI_STRING, F(max_repairs), CLI_OPT_PLAN, "N"},
+    {"--no-cache", CLI_BOOL, F(no_cache), CLI_OPT_PLAN, NULL},
+    {"--prompts", CLI_STRING, F(prompts), CLI_OPT_PLAN, "DIR"},
+    {"--examples", CLI_STRING, F(examples), CLI_OPT_PLAN, "DIR"},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);

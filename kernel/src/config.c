@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "llm_config_check.h"
+#include "planner_config.h"
 #include "kernel_internal.h"
 
 #include <errno.h>
@@ -159,6 +160,7 @@ static const struct section {
     {"state_dir", check_state_dir},
     {"llm", keel_llm_config_check},
     {"policy", check_policy},
+    {"planner", keel_planner_config_check},
 };
 
 /* ---- secrets ---- */

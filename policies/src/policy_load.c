@@ -69,6 +69,10 @@ void keel_policy_free(keel_policy *p)
 
 void keel_policy_get_limits(keel_policy_limits *out, const keel_policy *p)
 {
+    if (!p) { /* no policy: no limits */
+        *out = (keel_policy_limits){-1, -1, -1, -1.0};
+        return;
+    }
     out->max_steps = p->max_steps;
     out->max_llm_calls = p->max_llm_calls;
     out->max_tokens = p->max_tokens;

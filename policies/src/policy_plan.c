@@ -157,12 +157,46 @@ static void deny_limit(keel_decision *d, const keel_plan *plan, long max)
              "%zu steps and the policy allows %ld", plan->n_steps, max);
 }
 
+/* No policy configured: what has no side effects runs, nothing else. */
+static keel_verdict check_unconfigured(keel_decision *decisions,
+                                       const keel_plan *plan,
+                                       const keel_kernel *k, keel_diags *diags)
+{
+    keel_verdict all = KEEL_VERDICT_ALLOW;
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const keel_plan_step *s = &plan->steps[i];
+        const keel_fn_info *fn = keel_kernel_lookup(k, s->call);
+        keel_decision *d = &decisions[i];
+        memset(d, 0, sizeof(*d));
+        if (fn && keel_policy_may_call(NULL, NULL, fn)) {
+            snprintf(d->reason, sizeof(d->reason), "allowed: no side effects "
+                     "(no policy is configured)");
+            continue;
+        }
+        d->verdict = all = KEEL_VERDICT_DENY;
+        if (fn)
+            snprintf(d->reason, sizeof(d->reason), "denied: %s has side "
+                     "effects and no policy is configured; pass --policy FILE "
+                     "or set policy.files in the configuration", s->call);
+        else
+            snprintf(d->reason, sizeof(d->reason), "denied: %s is not a "
+                     "loaded function", s->call);
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/steps/%zu", i);
+        keel_diags_add(diags, ptr, s->line, KEEL_EDENIED, "step '%s' (%s): %s",
+                       s->id, s->call, d->reason);
+    }
+    return all;
+}
+
 keel_verdict keel_policy_check_plan(keel_decision *decisions,
                                     const keel_policy *pol,
                                     const keel_principal *who,
                                     const keel_plan *plan,
                                     const keel_kernel *k, keel_diags *diags)
 {
+    if (!pol)
+        return check_unconfigured(decisions, plan, k, diags);
     static_ctx sc = {pol, plan, keel_calloc(plan->n_steps ? plan->n_steps : 1,
                                             sizeof(keel_labels *)),
                      NULL, NULL, 0, false};

@@ -124,8 +124,52 @@ static keel_value *next_reply(mock_llm *m)
 
 /* ---- replies ---- */
 
+/* "content": an OpenAI chat completion whose message is that text (a
+ * non-string value is sent as its compact JSON text), with "usage":
+ * [prompt_tokens, completion_tokens] (default [100, 50]). */
+static keel_value *openai_completion(const keel_value *r)
+{
+    const keel_value *content = keel_value_object_get(r, "content");
+    const keel_value *usage = keel_value_object_get(r, "usage");
+    char *text = NULL;
+    if (keel_value_type(content) != KEEL_TYPE_STRING)
+        keel_value_to_json(&text, content, false);
+    keel_value *msg = keel_value_object(), *choice = keel_value_object();
+    keel_value *choices = keel_value_list(), *u = keel_value_object();
+    keel_value *body = keel_value_object();
+    keel_value_object_set_take(msg, "role", keel_value_cstring("assistant"));
+    if (text)
+        keel_value_object_set_take(msg, "content", keel_value_cstring(text));
+    else
+        keel_value_object_set(msg, "content", content);
+    keel_free(text);
+    keel_value_object_set_take(choice, "index", keel_value_int(0));
+    keel_value_object_set_take(choice, "message", msg);
+    keel_value_object_set_take(choice, "finish_reason", keel_value_cstring("stop"));
+    keel_value_list_append_take(choices, choice);
+    int64_t in = usage ? keel_value_get_int(keel_value_list_at(usage, 0)) : 100;
+    int64_t out = usage ? keel_value_get_int(keel_value_list_at(usage, 1)) : 50;
+    keel_value_object_set_take(u, "prompt_tokens", keel_value_int(in));
+    keel_value_object_set_take(u, "completion_tokens", keel_value_int(out));
+    keel_value_object_set_take(u, "total_tokens", keel_value_int(in + out));
+    keel_value_object_set_take(body, "id", keel_value_cstring("chatcmpl-mock"));
+    keel_value_object_set_take(body, "object", keel_value_cstring("chat.completion"));
+    keel_value_object_set_take(body, "model", keel_value_cstring("mock"));
+    keel_value_object_set_take(body, "choices", choices);
+    keel_value_object_set_take(body, "usage", u);
+    return body;
+}
+
 static char *body_of(const keel_value *r, size_t *len)
 {
+    if (keel_value_object_get(r, "content")) {
+        keel_value *body = openai_completion(r);
+        char *out = NULL;
+        keel_value_to_json(&out, body, false);
+        keel_value_unref(body);
+        *len = out ? strlen(out) : 0;
+        return out;
+    }
     const keel_value *json = keel_value_object_get(r, "json");
     size_t n = 0;
     const char *raw = keel_value_get_string(keel_value_object_get(r, "body"), &n);

@@ -8,6 +8,9 @@
  *   "status": 200                  HTTP status (default 200)
  *   "headers": {"retry-after": "2"} extra response headers
  *   "json": {...} | "body": "text"  the body (a value, or raw text)
+ *   "content": "text" | {...}       an OpenAI chat completion carrying this
+ *                                   message (a value as its JSON text)
+ *   "usage": [in, out]              its token counts (default [100, 50])
  *   "chunks": ["data: ...\n\n", ...] a streamed body, sent piece by piece
  *   "delay_ms": 500                 wait before replying
  *   "drop": true                    close the connection without a reply

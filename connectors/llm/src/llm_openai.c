@@ -32,7 +32,8 @@ static void put_response_format(keel_buf *b, const keel_llm_request *req)
     llm_put_str(b, "name", llm_schema_name(req));
     keel_buf_puts(b, ",\"schema\":");
     llm_put_value(b, req->schema);
-    keel_buf_puts(b, ",\"strict\":true}}");
+    keel_buf_puts(b, req->schema_loose ? ",\"strict\":false}}"
+                                       : ",\"strict\":true}}");
 }
 
 static void encode(keel_buf *b, const llm_endpoint *ep,

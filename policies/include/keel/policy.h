@@ -24,6 +24,10 @@ extern "C" {
 
 typedef struct keel_policy keel_policy;
 
+/* Effects that change the world: without a policy, none of them runs. */
+#define KEEL_SIDE_EFFECTS \
+    (KEEL_EFFECT_WRITES | KEEL_EFFECT_NETWORK | KEEL_EFFECT_DESTRUCTIVE)
+
 /* Who is asking: uid, DN and directory group DNs (borrowed). */
 typedef struct keel_principal {
     const char *uid;
@@ -61,7 +65,8 @@ int keel_policy_load_texts(keel_policy **out, const char *const *names,
                            size_t n, const keel_kernel *k, keel_diags *diags);
 void keel_policy_free(keel_policy *p);
 
-/* The policy's limits; -1 (or a negative cost) when a limit is not set.
+/* The policy's limits; -1 (or a negative cost) when a limit is not set,
+ * and all of them for p NULL.
  * Several files: the strictest value wins. max_steps is enforced by
  * keel_policy_check_plan; the LLM limits are for whoever calls the model on
  * the principal's behalf (the planner). */
@@ -79,7 +84,9 @@ const char *keel_policy_hash(const keel_policy *p);
 size_t keel_policy_rule_count(const keel_policy *p);
 
 /* Could the principal ever be permitted to call fn (ignoring arguments)?
- * The planner shows the model only these functions. */
+ * The planner shows the model only these functions. With p NULL (no
+ * policy configured): only functions without side effects (writes,
+ * network, destructive). */
 bool keel_policy_may_call(const keel_policy *p, const keel_principal *who,
                           const keel_fn_info *fn);
 
@@ -101,7 +108,8 @@ int keel_policy_declassify(keel_value **v, const keel_policy *p,
  * carry, and its own name when untrusted), and limits. decisions gets one
  * decision per step (array of p->n_steps, filled by the caller's
  * allocation). Returns the worst verdict. Denials are also added to diags
- * with the step's pointer. */
+ * with the step's pointer. With pol NULL (no policy configured), a step
+ * whose function has side effects is denied and every other is allowed. */
 keel_verdict keel_policy_check_plan(keel_decision *decisions,
                                     const keel_policy *pol,
                                     const keel_principal *who,

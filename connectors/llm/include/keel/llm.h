@@ -52,6 +52,10 @@ typedef struct keel_llm_request {
      * NULL; schema_name names it for providers that want a name. */
     const keel_value *schema;
     const char *schema_name;
+    /* The schema guides the reply but need not be enforced: OpenAI gets
+     * "strict": false, for schemas outside its strict subset (objects
+     * with open members). The caller checks the reply itself. */
+    bool schema_loose;
     double temperature; /* < 0: the provider's default */
     int max_tokens;     /* 0: 1024 */
     int64_t timeout_ms; /* whole request, retries included; 0: client's */

@@ -1,0 +1,159 @@
+/*
+ * cli_run.c - what `keel run` and `keel goal` share: diagnostics on
+ * stderr, the run options, and running a checked plan with progress and
+ * its output (or one JSON event per line with --json).
+ */
+#include "cli.h"
+
+#include <keel/exec.h>
+#include <keel/policy.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void cli_print_diags(const keel_diags *d, const char *file)
+{
+    char *text = NULL;
+    if (keel_diags_text(&text, d, file) != 0) {
+        fputs("keel: error: out of memory\n", stderr);
+        return;
+    }
+    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        fprintf(stderr, "keel: error: %.*s\n",
+                (int)(nl ? (size_t)(nl - line) : strlen(line)), line);
+    }
+    keel_free(text);
+}
+
+typedef struct progress {
+    bool json, show, timed;
+    size_t n;
+} progress;
+
+static void print_event_json(const keel_exec_event *ev)
+{
+    static const char *const kinds[] = {"step_started", "step_finished",
+                                        "step_failed", "step_skipped"};
+    keel_value *o = keel_value_object();
+    if (!o)
+        return;
+    keel_value_object_set_take(o, "event", keel_value_cstring(kinds[ev->kind]));
+    keel_value_object_set_take(o, "step", keel_value_cstring(ev->id));
+    keel_value_object_set_take(o, "call", keel_value_cstring(ev->call));
+    if (ev->kind == KEEL_EV_STEP_FINISHED || ev->kind == KEEL_EV_STEP_FAILED)
+        keel_value_object_set_take(o, "ms", keel_value_float(ev->elapsed_ms));
+    if (ev->output)
+        keel_value_object_set(o, "output", ev->output);
+    if (ev->error)
+        keel_value_object_set_take(o, "error", keel_value_cstring(ev->error->msg));
+    cli_print_json_value(o, false);
+    fflush(stdout);
+    keel_value_unref(o);
+}
+
+/* "done in 1.2 ms" on a terminal; without timings elsewhere, so that logs
+ * and tests compare. */
+static void print_elapsed(const progress *pg, const char *what, double ms)
+{
+    if (pg->timed)
+        fprintf(stderr, "%s after %.1f ms", what, ms);
+    else
+        fputs(what, stderr);
+}
+
+static void on_event(void *ud, const keel_exec_event *ev)
+{
+    const progress *pg = ud;
+    if (pg->json) {
+        print_event_json(ev);
+        return;
+    }
+    if (!pg->show)
+        return;
+    fprintf(stderr, "  [%zu/%zu] %s (%s): ", ev->step + 1, pg->n, ev->id,
+            ev->call);
+    switch (ev->kind) {
+    case KEEL_EV_STEP_STARTED:
+        fputs("started", stderr);
+        break;
+    case KEEL_EV_STEP_FINISHED:
+        print_elapsed(pg, "done", ev->elapsed_ms);
+        break;
+    case KEEL_EV_STEP_FAILED:
+        print_elapsed(pg, "FAILED", ev->elapsed_ms);
+        fprintf(stderr, ": %s", ev->error->msg);
+        break;
+    case KEEL_EV_STEP_SKIPPED:
+        fputs("skipped", stderr);
+        break;
+    }
+    fputc('\n', stderr);
+}
+
+int cli_parse_run_opts(keel_exec_opts *o, const cli_ctx *ctx)
+{
+    memset(o, 0, sizeof(*o));
+    char *end;
+    if (ctx->jobs) {
+        errno = 0;
+        long n = strtol(ctx->jobs, &end, 10);
+        if (errno || *end || n < 1 || n > 256)
+            return cli_usage_error("--jobs %s: give a number from 1 to 256",
+                                   ctx->jobs);
+        o->jobs = (unsigned)n;
+    }
+    if (ctx->step_timeout) {
+        errno = 0;
+        double s = strtod(ctx->step_timeout, &end);
+        if (errno || *end || !(s > 0) || s > 86400)
+            return cli_usage_error("--step-timeout %s: give seconds, more "
+                                   "than 0 and at most 86400",
+                                   ctx->step_timeout);
+        o->step_timeout_s = s;
+    }
+    o->keep_going = ctx->keep_going;
+    return 0;
+}
+
+static int print_run_end(const cli_ctx *ctx, int rc, const keel_value *out,
+                         const keel_error *err)
+{
+    if (ctx->json) {
+        keel_value *o = keel_value_object();
+        keel_value_object_set_take(o, "event", keel_value_cstring("run_finished"));
+        keel_value_object_set_take(o, "ok", keel_value_bool(rc == 0));
+        if (rc == 0)
+            keel_value_object_set(o, "output", out);
+        else
+            keel_value_object_set_take(o, "error", keel_value_cstring(err->msg));
+        cli_print_json_value(o, false);
+        keel_value_unref(o);
+        return cli_exit_code(rc);
+    }
+    if (rc)
+        return cli_fail(rc, err);
+    cli_print_json_value(out, true);
+    return KEEL_EXIT_OK;
+}
+
+int cli_run_plan(cli_ctx *ctx, const keel_plan *p, const keel_exec_opts *opts,
+                 const keel_policy *pol, const keel_principal *who,
+                 bool show_progress)
+{
+    bool tty = isatty(STDERR_FILENO) != 0;
+    progress pg = {ctx->json, show_progress || tty, tty, p->n_steps};
+    keel_exec_opts o = *opts;
+    o.on_event = on_event;
+    o.ud = &pg;
+    o.policy = pol;
+    o.principal = who;
+    keel_value *out = NULL;
+    keel_error err = {0};
+    int rc = keel_plan_run(&out, ctx->kernel, p, &o, &err);
+    int code = print_run_end(ctx, rc, out, &err);
+    keel_value_unref(out);
+    return code;
+}

@@ -1,0 +1,26 @@
+/*
+ * file.h - whole-file reads with a size cap, and atomic replacement of a
+ * file, for the modules that keep text files (config, templates, caches).
+ */
+#ifndef KEEL_FILE_H
+#define KEEL_FILE_H
+
+#include <keel/keel.h>
+
+/* Reads path into *out (NUL-terminated, caller frees with keel_free) and
+ * its length into *len. A file larger than max bytes is refused. Errors
+ * name the path: KEEL_ENOTFOUND when it does not exist, KEEL_EIO. */
+int keel_file_read(char **out, size_t *len, const char *path, size_t max,
+                   keel_error *err);
+
+/* Replaces path with data: written to a temporary file in the same
+ * directory, fsynced, then renamed over path, so a reader sees the old
+ * file or the new one, never a part. mode is the new file's permissions.
+ * Creates the directory (and its parents, mode 0700) when missing. */
+int keel_file_write_atomic(const char *path, const char *data, size_t len,
+                           unsigned mode, keel_error *err);
+
+/* Creates dir and its missing parents with mode (like mkdir -p). */
+int keel_file_mkdirs(const char *dir, unsigned mode, keel_error *err);
+
+#endif
