@@ -132,6 +132,10 @@ static bool try_objects(found *f, const char *s, size_t n)
         size_t len = balanced(s + i, n - i);
         if (len && offer(f, s, i, len))
             return true;
+        /* only top-level objects: an inner "{}" of a broken plan is not
+         * the plan */
+        if (len)
+            i += len - 1;
     }
     return false;
 }
