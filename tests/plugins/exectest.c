@@ -6,6 +6,7 @@
 #include <keel/plugin.h>
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -129,6 +130,23 @@ static int send(const keel_host_api *api, keel_call *call,
     return 0;
 }
 
+/* Appends a line to a file: a side effect that outlives the process, for
+ * tests that drive the keel binary and must see whether a step ran. */
+static int append(const keel_host_api *api, keel_call *call,
+                  const keel_value *args, keel_value **result)
+{
+    const char *path = api->get_string(arg(api, args, "path"), NULL);
+    const char *line = api->get_string(arg(api, args, "line"), NULL);
+    FILE *f = fopen(path, "a");
+    bool ok = f && fprintf(f, "%s\n", line) >= 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        return api->set_error(call, KEEL_EIO, "cannot append to %s", path);
+    *result = api->new_string(call, line, strlen(line));
+    return *result ? 0 : KEEL_ENOMEM;
+}
+
 static int noop(const keel_host_api *api, keel_call *call,
                 const keel_value *args, keel_value **result)
 {
@@ -150,6 +168,11 @@ static const keel_param p_record[] = {
     {"tag", KEEL_TYPE_STRING, "What to record.", true, NULL, NULL, NULL},
     {"after", KEEL_TYPE_ANY, "Ignored; creates a data dependency.", false,
      NULL, NULL, NULL},
+};
+
+static const keel_param p_append[] = {
+    {"path", KEEL_TYPE_STRING, "The file.", true, NULL, NULL, KEEL_SINK_PATH},
+    {"line", KEEL_TYPE_STRING, "What to append.", true, NULL, NULL, NULL},
 };
 
 static const keel_param p_web[] = {
@@ -181,6 +204,8 @@ static const keel_function functions[] = {
      KEEL_TYPE_STRING, NULL, 0, false, take_journal},
     {"noop", "Do nothing.", NULL, 0, KEEL_TYPE_NULL, NULL,
      KEEL_EFFECT_IDEMPOTENT, false, noop},
+    {"append", "Append a line to a file.", p_append, 2, KEEL_TYPE_STRING, NULL,
+     KEEL_EFFECT_WRITES, false, append},
 };
 
 static const keel_plugin plugin = {
