@@ -1,0 +1,31 @@
+#!/bin/sh
+# Re-records examples/demo/goal.replay.jsonl, which `make demo` replays.
+# Needed whenever the prompt templates, the shipped plugins' functions or
+# the example policy change (a replay matches a request by its hash).
+#
+# The "model" here is keel-mock-llm serving the scripted replies in
+# model-replies.jsonl over HTTP on 127.0.0.1; keel talks to it exactly as to
+# OpenAI and records each request and reply (--record). To record a live
+# model instead, drop --llm-url and use --llm openai:gpt-4o-mini with
+# OPENAI_API_KEY set.
+#
+#   sh examples/demo/record.sh [BUILD_DIR]
+set -eu
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+keel=$build/bin/keel mock=$build/tests/bin/keel-mock-llm
+out=examples/demo/goal.replay.jsonl
+state=$(mktemp -d)
+"$mock" examples/demo/model-replies.jsonl > "$state/url" &
+mpid=$!
+trap 'kill $mpid 2>/dev/null; rm -rf "$state"' EXIT
+while [ ! -s "$state/url" ]; do sleep 0.1; done
+rm -f "$out"
+. examples/demo/goal.env
+for who in "$ANN" "$BOB"; do
+    # shellcheck disable=SC2086
+    XDG_STATE_HOME=$state "$keel" goal "$GOAL" $who $OPTS \
+        --llm "$MODEL" --llm-url "$(cat "$state/url")" --record "$out" \
+        --no-cache --dry-run > /dev/null || true
+done
+echo "recorded $(wc -l < "$out") exchanges in $out"
