@@ -50,7 +50,8 @@ static int policy_phase(const cli_ctx *ctx, const keel_plan *p,
     keel_diags_init(&d);
     keel_verdict v = keel_policy_check_plan(ds, pol, &who, p, ctx->kernel, &d);
     if (!quiet) {
-        printf("policy %.12s, principal %s:\n", keel_policy_hash(pol), who.uid);
+        printf("policy %.12s, principal %s:\n",
+               pol ? keel_policy_hash(pol) : "(none)", who.uid);
         for (size_t i = 0; i < p->n_steps; i++)
             printf("%3zu. %s (%s): %s\n", i + 1, p->steps[i].id,
                    p->steps[i].call, ds[i].reason);
@@ -66,25 +67,6 @@ static int policy_phase(const cli_ctx *ctx, const keel_plan *p,
     return v == KEEL_VERDICT_DENY       ? KEEL_EXIT_DENIED
            : v == KEEL_VERDICT_APPROVAL ? KEEL_EXIT_APPROVAL
                                         : 0;
-}
-
-/* Without any policy, only functions without side effects may run. */
-static int no_policy_phase(const cli_ctx *ctx, const keel_plan *p)
-{
-    const unsigned effects = KEEL_EFFECT_WRITES | KEEL_EFFECT_DESTRUCTIVE |
-                             KEEL_EFFECT_NETWORK;
-    int rc = 0;
-    for (size_t i = 0; i < p->n_steps; i++) {
-        const keel_fn_info *f = keel_kernel_lookup(ctx->kernel, p->steps[i].call);
-        if (f && (f->effects & effects)) {
-            fprintf(stderr, "keel: error: step '%s' (%s) has side effects and "
-                    "no policy is configured; pass --policy FILE or set "
-                    "policy.files in the configuration\n", p->steps[i].id,
-                    f->qualified_name);
-            rc = KEEL_EXIT_DENIED;
-        }
-    }
-    return rc;
 }
 
 static int validate_json(const keel_plan *p, const keel_diags *d)
@@ -157,7 +139,7 @@ int cmd_run(cli_ctx *ctx)
     if (rc == 0)
         rc = cli_load_policy(ctx, &pol);
     if (rc == 0)
-        rc = pol ? policy_phase(ctx, p, pol, true) : no_policy_phase(ctx, p);
+        rc = policy_phase(ctx, p, pol, true); /* no policy: no side effects */
     if (rc) { /* denied statically: not a single step runs */
         keel_policy_free(pol);
         keel_plan_free(p);
