@@ -36,7 +36,8 @@ typedef struct progress {
 static void print_event_json(const keel_exec_event *ev)
 {
     static const char *const kinds[] = {"step_started", "step_finished",
-                                        "step_failed", "step_skipped"};
+                                        "step_failed", "step_skipped",
+                                        "step_reused"};
     keel_value *o = keel_value_object();
     if (!o)
         return;
@@ -88,6 +89,9 @@ static void on_event(void *ud, const keel_exec_event *ev)
         break;
     case KEEL_EV_STEP_SKIPPED:
         fputs("skipped", stderr);
+        break;
+    case KEEL_EV_STEP_REUSED:
+        fputs("done in an earlier attempt", stderr);
         break;
     }
     fputc('\n', stderr);

@@ -73,6 +73,10 @@ static int policy_gate(exec *e, const keel_plan_step *s, const keel_fn_info *fn,
                               s->call);
     keel_decision d;
     keel_policy_decide(&d, e->o->policy, e->o->principal, fn, args);
+    const keel_exec_hooks *h = e->o->hooks;
+    if (d.verdict == KEEL_VERDICT_APPROVAL && h && h->approved &&
+        h->approved(h->ud, (size_t)(s - e->p->steps), args, &d))
+        return 0;
     if (d.verdict == KEEL_VERDICT_DENY)
         return keel_error_set(err, KEEL_EDENIED, "policy: %s", d.reason);
     if (d.verdict == KEEL_VERDICT_APPROVAL)
@@ -192,7 +196,10 @@ static void emit(exec *e, keel_exec_event_kind kind, size_t i)
     const step_run *sr = &e->runs[i];
     keel_exec_event ev = {kind, i, e->p->steps[i].id, e->p->steps[i].call,
                           (double)(keel_now_ns() - sr->started_ns) / 1e6,
-                          kind == KEEL_EV_STEP_FINISHED ? sr->output : NULL,
+                          kind == KEEL_EV_STEP_FINISHED ||
+                                  kind == KEEL_EV_STEP_REUSED
+                              ? sr->output
+                              : NULL,
                           kind == KEEL_EV_STEP_FAILED ? &sr->error : NULL};
     /* events go out without the lock: the callback may take its time */
     pthread_mutex_unlock(&e->mu);
@@ -218,6 +225,46 @@ static void skip_dependents(exec *e, size_t i)
     }
 }
 
+/* The ended hook, before the end is reported and dependents released: a
+ * step whose end cannot be recorded counts as failed. */
+static void journal_end(exec *e, size_t i)
+{
+    const keel_exec_hooks *h = e->o->hooks;
+    step_run *sr = &e->runs[i];
+    if (!h || !h->ended)
+        return;
+    keel_error herr = {0};
+    pthread_mutex_unlock(&e->mu);
+    int rc = h->ended(h->ud, i, sr->state == DONE ? sr->output : NULL,
+                      sr->state == DONE ? NULL : &sr->error, &herr);
+    pthread_mutex_lock(&e->mu);
+    if (rc == 0 || sr->state != DONE)
+        return;
+    sr->state = FAILED;
+    sr->rc = rc;
+    sr->error = herr;
+}
+
+/* The starting hook; false when the step may not start (it is failed). */
+static bool journal_start(exec *e, size_t i)
+{
+    const keel_exec_hooks *h = e->o->hooks;
+    if (!h || !h->starting)
+        return true;
+    keel_error herr = {0};
+    pthread_mutex_unlock(&e->mu);
+    int rc = h->starting(h->ud, i, &herr);
+    pthread_mutex_lock(&e->mu);
+    if (rc == 0)
+        return true;
+    step_run *sr = &e->runs[i];
+    sr->state = FAILED;
+    sr->rc = rc;
+    sr->error = herr;
+    sched_ended(&e->sc, i);
+    return false;
+}
+
 /* Reports the steps that ended since the last call, in the order they
  * ended, and releases what waited on those that finished well. */
 static void report_ends(exec *e)
@@ -225,6 +272,7 @@ static void report_ends(exec *e)
     size_t i;
     while (sched_pop_ended(&e->sc, &i)) {
         step_run *sr = &e->runs[i];
+        journal_end(e, i);
         /* the run ends with its worst failure: a denial outranks an
          * approval, which outranks an ordinary failure */
         if (sr->state == FAILED &&
@@ -274,6 +322,8 @@ static size_t start_ready(exec *e, bool inline_run)
         step_run *sr = &e->runs[i];
         if (sr->state != PENDING)
             continue;
+        if (!journal_start(e, i))
+            continue;
         sr->started_ns = keel_now_ns();
         sr->deadline_ns = sr->started_ns + timeout_ns(e);
         emit(e, KEEL_EV_STEP_STARTED, i);
@@ -310,9 +360,24 @@ static void wait_for_work(exec *e, size_t seen)
         ;
 }
 
+/* Steps done in an earlier attempt count as done from the start. */
+static void reuse_done(exec *e)
+{
+    for (size_t i = 0; e->o->done && i < e->g.n; i++) {
+        if (!e->o->done[i])
+            continue;
+        e->runs[i].state = DONE;
+        e->runs[i].output = keel_value_ref(e->o->done[i]);
+        e->runs[i].started_ns = keel_now_ns();
+        sched_done(&e->sc, i);
+        emit(e, KEEL_EV_STEP_REUSED, i);
+    }
+}
+
 static void coordinate(exec *e, bool inline_run)
 {
     pthread_mutex_lock(&e->mu);
+    reuse_done(e);
     for (;;) {
         size_t seen = e->finished;
         report_ends(e);

@@ -19,6 +19,18 @@ static bool is(const xmlNode *n, const char *name)
 }
 
 /* A copy of attribute name, or NULL when absent (or out of memory, noted). */
+static char *attr(const xmlNode *n, const char *name, bool *oom);
+
+/* <require-approval approver-role="R" not-requester="true"/> */
+static void read_approval(pol_rule *r, const xmlNode *n, bool *oom)
+{
+    r->approval = true;
+    r->approver_role = attr(n, "approver-role", oom);
+    char *nr = attr(n, "not-requester", oom);
+    r->not_requester = nr && (strcmp(nr, "true") == 0 || strcmp(nr, "1") == 0);
+    keel_free(nr);
+}
+
 static char *attr(const xmlNode *n, const char *name, bool *oom)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
@@ -195,7 +207,7 @@ static void read_rule(keel_policy *p, const xmlNode *n, const char *file,
                 if (c->type == XML_ELEMENT_NODE)
                     read_cond(r, c, oom);
         if (is(ch, "require-approval"))
-            r->approval = true;
+            read_approval(r, ch, oom);
         else if (is(ch, "reason"))
             r->reason = text_of(ch, oom);
         else if (is(ch, "source") || is(ch, "label"))

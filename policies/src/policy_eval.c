@@ -274,6 +274,33 @@ static const char *flow_violation(const pol_rule *r, const keel_fn_info *fn,
 
 /* Adds r's id keeping the list sorted, so it does not depend on the order
  * of the rules; past the cap, the smallest ids are kept. */
+/* Approver constraints of a permit that asks for approval: the roles
+ * sorted and unique, so that rule order never matters. More roles than fit
+ * leave one that nobody holds: no approval is then possible (fail
+ * closed). */
+static void add_approver(keel_decision *d, const pol_rule *r)
+{
+    if (!r->approval)
+        return;
+    d->approver_not_requester |= r->not_requester;
+    const char *role = r->approver_role;
+    if (!role)
+        return;
+    size_t at = 0;
+    while (at < d->n_approver_roles && strcmp(d->approver_roles[at], role) < 0)
+        at++;
+    if (at < d->n_approver_roles && strcmp(d->approver_roles[at], role) == 0)
+        return;
+    if (d->n_approver_roles == KEEL_DECISION_MAX_RULES) {
+        d->approver_roles[KEEL_DECISION_MAX_RULES - 1] = "(too many approver roles)";
+        return;
+    }
+    memmove(&d->approver_roles[at + 1], &d->approver_roles[at],
+            (d->n_approver_roles - at) * sizeof(d->approver_roles[0]));
+    d->approver_roles[at] = role;
+    d->n_approver_roles++;
+}
+
 static void add_rule(keel_decision *d, const pol_rule *r)
 {
     size_t at = d->n_rules;
@@ -350,6 +377,7 @@ void pol_decide(keel_decision *out, const keel_policy *p,
         any = true;
         all_approval &= r->approval;
         add_rule(out, r);
+        add_approver(out, r);
     }
     if (!any) {
         out->verdict = KEEL_VERDICT_DENY;
@@ -363,6 +391,33 @@ void pol_decide(keel_decision *out, const keel_policy *p,
              all_approval ? "needs approval" : "allowed",
              out->n_rules > 1 ? "rules " : "rule ", out->rules[0],
              out->n_rules > 1 ? " and others" : "");
+}
+
+bool keel_policy_has_role(const keel_policy *p, const keel_principal *who,
+                          const char *role)
+{
+    return p && in_role(p, role, who);
+}
+
+bool keel_policy_may_approve(char *why, size_t cap, const keel_policy *p,
+                             const keel_decision *d,
+                             const keel_principal *requester,
+                             const keel_principal *approver)
+{
+    if (d->approver_not_requester && requester->uid && approver->uid &&
+        strcmp(requester->uid, approver->uid) == 0) {
+        snprintf(why, cap, "the policy requires an approver other than the "
+                 "requester (%s)", requester->uid);
+        return false;
+    }
+    for (size_t i = 0; i < d->n_approver_roles; i++)
+        if (!keel_policy_has_role(p, approver, d->approver_roles[i])) {
+            snprintf(why, cap, "the policy requires an approver in role '%s' "
+                     "and %s is not", d->approver_roles[i],
+                     approver->uid ? approver->uid : "the approver");
+            return false;
+        }
+    return true;
 }
 
 void keel_policy_decide(keel_decision *out, const keel_policy *p,

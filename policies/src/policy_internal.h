@@ -68,6 +68,8 @@ typedef struct pol_rule {
     pol_cond *conds;
     size_t n_conds;
     bool approval;
+    char *approver_role;  /* or NULL: any role */
+    bool not_requester;   /* the approver must be someone else */
     char *reason;
     pol_endpoint *sources, *sinks;
     size_t n_sources, n_sinks;

@@ -29,6 +29,7 @@ static void free_rule(pol_rule *r)
     keel_free(r->id);
     keel_free(r->file);
     keel_free(r->reason);
+    keel_free(r->approver_role);
     for (size_t i = 0; i < r->n_principals; i++)
         keel_free(r->principals[i].value);
     keel_free(r->principals);
@@ -230,6 +231,10 @@ static void lint_rule(const keel_policy *p, const keel_kernel *k,
         else if (pr->kind == PRIN_ROLE) /* decisions test roles by index */
             ((pol_principal *)pr)->role_index = find_role(p, pr->value) - p->roles;
     }
+    if (r->approver_role && !find_role(p, r->approver_role))
+        LINT(d, r, "%s: line %d: rule '%s': unknown approver role '%s' "
+             "(define it with <role name=\"%s\">)", r->file, r->line, r->id,
+             r->approver_role, r->approver_role);
     for (size_t i = 0; i < r->n_actions; i++) {
         if (r->actions[i].conflicting)
             LINT(d, r, "%s: line %d: rule '%s': an action takes exactly one of "
@@ -345,7 +350,9 @@ static char *rule_line(const pol_rule *r)
     if (ps.n > 1)
         qsort(ps.v, ps.n, sizeof(char *), by_str);
     keel_buf_init(&b);
-    keel_buf_printf(&b, "rule|%d|%d|", (int)r->kind, (int)r->approval);
+    keel_buf_printf(&b, "rule|%d|%d|%d|", (int)r->kind, (int)r->approval,
+                    (int)r->not_requester);
+    field(&b, r->approver_role);
     field(&b, r->id);
     field(&b, r->reason);
     for (size_t i = 0; i < ps.n; i++) {

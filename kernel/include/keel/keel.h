@@ -121,6 +121,16 @@ int keel_value_filter_labels(keel_value **v,
                              bool (*keep)(void *ud, const char *name),
                              void *ud);
 
+/* Where the labels inside v are, for storing beside its JSON: an object
+ * mapping a JSON Pointer to a list of label names, for each node whose
+ * labels differ from its container's ("" for v itself). *out is new. */
+int keel_value_label_map(keel_value **out, const keel_value *v);
+/* A copy of v (read from JSON, without labels) carrying the labels of a
+ * map made by keel_value_label_map: the value as it was labelled. A
+ * malformed map is KEEL_EINVAL. */
+int keel_value_relabel(keel_value **out, const keel_value *v,
+                       const keel_value *map);
+
 /* Structural equality; labels are not compared. */
 bool keel_value_equal(const keel_value *a, const keel_value *b);
 

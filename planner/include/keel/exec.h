@@ -23,7 +23,8 @@ typedef enum keel_exec_event_kind {
     KEEL_EV_STEP_STARTED,
     KEEL_EV_STEP_FINISHED,
     KEEL_EV_STEP_FAILED,
-    KEEL_EV_STEP_SKIPPED /* not run: a step it depends on failed */
+    KEEL_EV_STEP_SKIPPED, /* not run: a step it depends on failed */
+    KEEL_EV_STEP_REUSED   /* done in an earlier attempt: its output is used */
 } keel_exec_event_kind;
 
 typedef struct keel_exec_event {
@@ -40,6 +41,27 @@ typedef void (*keel_exec_event_fn)(void *ud, const keel_exec_event *ev);
 
 struct keel_policy;
 struct keel_principal;
+struct keel_decision;
+
+/* How a durable run (keel/run.h) watches and steers the executor. Every
+ * member may be NULL. */
+typedef struct keel_exec_hooks {
+    /* Before step `step` starts, on the coordinating thread. Nonzero keeps
+     * it from starting and fails it with that code and err's message: if
+     * the journal cannot say a step started, the step does not start. */
+    int (*starting)(void *ud, size_t step, keel_error *err);
+    /* After a step ended, with its output (finished) or error (failed),
+     * before anything that depends on it starts; on the coordinating
+     * thread. Nonzero fails the step (its output is not used). */
+    int (*ended)(void *ud, size_t step, const keel_value *output,
+                 const keel_error *failure, keel_error *err);
+    /* The run-time policy says this call needs approval: true when an
+     * approval of exactly these resolved arguments is on record (the hook
+     * may record the request). On a worker thread. */
+    bool (*approved)(void *ud, size_t step, const keel_value *args,
+                     const struct keel_decision *d);
+    void *ud;
+} keel_exec_hooks;
 
 typedef struct keel_exec_opts {
     unsigned jobs;          /* threads; 0 = the number of cores */
@@ -54,6 +76,11 @@ typedef struct keel_exec_opts {
      * policy: no check (the caller ran the static phase or chose none). */
     const struct keel_policy *policy;
     const struct keel_principal *principal;
+    const keel_exec_hooks *hooks; /* or NULL */
+    /* Outputs of steps done in an earlier attempt (p->n_steps entries,
+     * NULL for a step still to run), or NULL: those steps are not run
+     * again; their outputs feed the others. Borrowed. */
+    keel_value *const *done;
 } keel_exec_opts;
 
 /* Runs p. On success *out is the plan's output (null when it declares

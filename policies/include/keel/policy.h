@@ -51,6 +51,11 @@ typedef struct keel_decision {
     const char *rules[KEEL_DECISION_MAX_RULES]; /* rule ids (borrowed) */
     size_t n_rules;
     char reason[512]; /* one line for people and for the planner */
+    /* APPROVAL: who may approve. Every role listed (borrowed) must hold
+     * the approver; not_requester: the approver is not the requester. */
+    const char *approver_roles[KEEL_DECISION_MAX_RULES];
+    size_t n_approver_roles;
+    bool approver_not_requester;
 } keel_decision;
 
 /* Loads and merges policy files (all or nothing). Each is validated
@@ -78,6 +83,17 @@ typedef struct keel_policy_limits {
 } keel_policy_limits;
 
 void keel_policy_get_limits(keel_policy_limits *out, const keel_policy *p);
+
+/* Is who in role (a role name of the policy)? */
+bool keel_policy_has_role(const keel_policy *p, const keel_principal *who,
+                          const char *role);
+
+/* May approver approve a call that d says needs approval, requested by
+ * requester? false with the reason in why otherwise. */
+bool keel_policy_may_approve(char *why, size_t cap, const keel_policy *p,
+                             const keel_decision *d,
+                             const keel_principal *requester,
+                             const keel_principal *approver);
 
 /* SHA-256 over the canonical form of the rules (order independent). */
 const char *keel_policy_hash(const keel_policy *p);

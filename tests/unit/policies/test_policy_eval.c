@@ -204,6 +204,71 @@ static void test_policy_eval__may_call_hides_what_is_never_permitted(void **s)
     assert_false(keel_policy_may_call(base, &ann, keel_kernel_lookup(k, "exectest.fail")));
 }
 
+/* Approver constraints: roles (sorted, unique, order independent) and
+ * "not the requester"; a role nobody holds cannot be satisfied. */
+static void test_policy_eval__approver_constraints(void **s)
+{
+    (void)s;
+    static const char *const texts[] = {
+        "<policy xmlns='urn:keel:policy:1' id='a'>"
+        " <role name='leads'><group dn='cn=leads,dc=x'/></role>"
+        " <role name='audit'><group dn='cn=audit,dc=x'/></role>"
+        " <permit id='p1'><principal any='true'/><action call='exectest.append'/>"
+        "  <require-approval approver-role='leads' not-requester='true'/></permit>"
+        " <permit id='p2'><principal any='true'/><action call='exectest.append'/>"
+        "  <require-approval approver-role='audit'/></permit>"
+        " <permit id='p3'><principal any='true'/><action call='text.upper'/>"
+        "  <require-approval/></permit>"
+        "</policy>"};
+    keel_policy *p = ps_policy_texts(k, texts, 1);
+    keel_principal ann = ps_who("ann", NULL);
+    keel_decision d = ps_decide(p, k, &ann, "exectest.append",
+                                "{\"path\": \"/tmp/x\", \"line\": \"l\"}", NULL);
+    assert_int_equal(d.verdict, KEEL_VERDICT_APPROVAL);
+    assert_int_equal(d.n_approver_roles, 2);
+    assert_string_equal(d.approver_roles[0], "audit");
+    assert_string_equal(d.approver_roles[1], "leads");
+    assert_true(d.approver_not_requester);
+    char why[256];
+    static const char *both[] = {"cn=leads,dc=x", "cn=audit,dc=x"};
+    keel_principal boss = {"boss", NULL, both, 2};
+    keel_principal ann_both = {"ann", NULL, both, 2};
+    keel_principal lead = ps_who("lead", "cn=leads,dc=x");
+    assert_true(keel_policy_may_approve(why, sizeof(why), p, &d, &ann, &boss));
+    assert_false(keel_policy_may_approve(why, sizeof(why), p, &d, &ann, &ann_both));
+    assert_string_equal(why, "the policy requires an approver other than the "
+                             "requester (ann)");
+    assert_false(keel_policy_may_approve(why, sizeof(why), p, &d, &ann, &lead));
+    assert_string_equal(why, "the policy requires an approver in role 'audit' "
+                             "and lead is not");
+    /* no constraint: anyone, the requester too */
+    d = ps_decide(p, k, &ann, "text.upper", "{\"text\": \"a\"}", NULL);
+    assert_int_equal(d.n_approver_roles, 0);
+    assert_false(d.approver_not_requester);
+    assert_true(keel_policy_may_approve(why, sizeof(why), p, &d, &ann, &ann));
+    keel_policy_free(p);
+}
+
+static void test_policy_eval__unknown_approver_role_is_refused(void **s)
+{
+    (void)s;
+    const char *text =
+        "<policy xmlns='urn:keel:policy:1' id='a'>"
+        " <permit id='p1'><principal any='true'/><action call='text.upper'/>"
+        "  <require-approval approver-role='chiefs'/></permit></policy>";
+    const char *names[] = {"a.xml"};
+    size_t lens[] = {strlen(text)};
+    keel_policy *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    assert_int_equal(keel_policy_load_texts(&p, names, &text, lens, 1, k, &d),
+                     KEEL_EINVAL);
+    assert_null(p);
+    assert_non_null(strstr(d.items[0].message, "rule 'p1': unknown approver "
+                                               "role 'chiefs'"));
+    keel_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +281,8 @@ int main(void)
         cmocka_unit_test(test_policy_eval__order_independent_hash_and_rules),
         cmocka_unit_test(test_policy_eval__may_call_hides_what_is_never_permitted),
         cmocka_unit_test(test_policy_eval__limits_strictest_wins),
+        cmocka_unit_test(test_policy_eval__approver_constraints),
+        cmocka_unit_test(test_policy_eval__unknown_approver_role_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

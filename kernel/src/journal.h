@@ -1,0 +1,41 @@
+/*
+ * journal.h - an append-only journal of JSON records forming a hash chain.
+ *
+ * One compact JSON object per line. Each record gets "seq" (1, 2, ...),
+ * "t" (milliseconds since the epoch), "prev" (the previous record's hash;
+ * for the first, the SHA-256 of "keel-journal-1:" and the chain id) and
+ * "hash" (SHA-256 of the record's canonical JSON without "hash"). Editing,
+ * removing or reordering a record breaks the chain at that record.
+ *
+ * Appends are serialised by a mutex and, when durable, fdatasync'd before
+ * keel_journal_append returns: a caller that appends before acting knows
+ * the record is on disk first.
+ */
+#ifndef KEEL_JOURNAL_H
+#define KEEL_JOURNAL_H
+
+#include <keel/keel.h>
+
+typedef struct keel_journal keel_journal;
+
+/* Opens path for appending, creating it (mode 0600) when missing. An
+ * existing journal is read and verified first; a torn last line (a crash
+ * in the middle of an append) is cut off. */
+int keel_journal_open(keel_journal **out, const char *path,
+                      const char *chain_id, bool durable, keel_error *err);
+void keel_journal_close(keel_journal *j);
+
+/* Adds seq, t, prev and hash to record (an object the caller keeps) and
+ * appends it. On failure nothing is appended and the journal stays
+ * usable. */
+int keel_journal_append(keel_journal *j, const keel_value *record,
+                        keel_error *err);
+
+/* The records of the journal at path as a list (*out, caller unrefs),
+ * verified: the first bad record is named in err ("FILE:LINE: ...") and
+ * *out then holds the good records before it. A torn last line is
+ * ignored (*torn set). */
+int keel_journal_read(keel_value **out, bool *torn, const char *path,
+                      const char *chain_id, keel_error *err);
+
+#endif
