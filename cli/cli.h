@@ -176,6 +176,11 @@ void cli_warn(const char *fmt, ...) KEEL_PRINTF(1, 2);
 int cli_exit_code(int rc);
 void cli_print_usage(FILE *out, const cli_command *cmd);
 
+/* Writes text that came from outside (a model, a plugin, a file) with
+ * control characters escaped (\x1b, \u009b), so that it cannot move the
+ * cursor or rewrite what a person is reading before they confirm. */
+void cli_put_untrusted(FILE *out, const char *s);
+
 /* Prints JSON text (pretty when asked) and a newline to stdout. */
 void cli_print_json_value(const keel_value *v, bool pretty);
 

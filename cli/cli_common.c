@@ -228,3 +228,15 @@ void cli_close(cli_ctx *ctx)
     ctx->kernel = NULL;
     ctx->config = NULL;
 }
+
+void cli_put_untrusted(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            fprintf(out, "\\u%04x", *++p); /* C1 controls: CSI is U+009B */
+        else
+            fputc(*p, out);
+    }
+}

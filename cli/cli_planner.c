@@ -38,7 +38,9 @@ static int find_prompts(cli_planner *pl, const cli_ctx *ctx)
     if (!dir)
         dir = keel_value_get_string(setting(ctx, "prompts"), NULL);
     if (dir) {
-        snprintf(pl->prompts, sizeof(pl->prompts), "%s", dir);
+        if ((size_t)snprintf(pl->prompts, sizeof(pl->prompts), "%s", dir) >=
+            sizeof(pl->prompts))
+            return cli_usage_error("prompts directory: path too long");
         return 0;
     }
     if (cli_install_path(pl->prompts, sizeof(pl->prompts), "share/keel/prompts"))
@@ -63,13 +65,16 @@ int cli_planner_setup(cli_planner *pl, cli_ctx *ctx, bool cache)
     o->prompts_dir = pl->prompts;
     o->examples_dir = ctx->examples ? ctx->examples
                       : keel_value_get_string(setting(ctx, "examples"), NULL);
-    o->max_examples = (size_t)keel_value_get_int(setting(ctx, "max_examples"));
+    const keel_value *mx = setting(ctx, "max_examples");
+    o->max_examples = mx ? (int)keel_value_get_int(mx) : -1;
     o->max_reply_tokens = (int)keel_value_get_int(setting(ctx, "max_reply_tokens"));
     o->timeout_ms = keel_value_get_int(setting(ctx, "timeout_ms"));
     const keel_value *use = setting(ctx, "cache");
     if (cache && !ctx->no_cache && (!use || keel_value_get_bool(use))) {
-        snprintf(pl->cache, sizeof(pl->cache), "%s/plan-cache",
-                 keel_config_state_dir(ctx->config));
+        if ((size_t)snprintf(pl->cache, sizeof(pl->cache), "%s/plan-cache",
+                             keel_config_state_dir(ctx->config)) >=
+            sizeof(pl->cache))
+            return cli_usage_error("state directory: path too long");
         o->cache_dir = pl->cache;
     }
     return 0;

@@ -15,17 +15,24 @@
 
 void cli_print_diags(const keel_diags *d, const char *file)
 {
-    char *text = NULL;
-    if (keel_diags_text(&text, d, file) != 0) {
-        fputs("keel: error: out of memory\n", stderr);
-        return;
+    for (size_t i = 0; i < d->n; i++) {
+        const keel_diag *g = &d->items[i];
+        fputs("keel: error: ", stderr);
+        if (file) {
+            cli_put_untrusted(stderr, file);
+            fputs(": ", stderr);
+        }
+        if (g->line)
+            fprintf(stderr, "line %d: ", g->line);
+        if (g->pointer[0]) {
+            cli_put_untrusted(stderr, g->pointer);
+            fputs(": ", stderr);
+        }
+        cli_put_untrusted(stderr, g->message);
+        fputc('\n', stderr);
     }
-    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        nl = strchr(line, '\n');
-        fprintf(stderr, "keel: error: %.*s\n",
-                (int)(nl ? (size_t)(nl - line) : strlen(line)), line);
-    }
-    keel_free(text);
+    if (d->oom)
+        fputs("keel: error: (more problems were lost: out of memory)\n", stderr);
 }
 
 typedef struct progress {

@@ -89,10 +89,13 @@ static void on_planner(void *ud, const keel_planner_event *ev)
     case KEEL_PLANNER_REJECTED:
         fprintf(stderr, "keel: reply %d rejected, %zu problem%s:\n",
                 ev->attempt, ev->diags->n, ev->diags->n == 1 ? "" : "s");
-        for (size_t i = 0; i < ev->diags->n; i++)
-            fprintf(stderr, "    %s%s%s\n", ev->diags->items[i].pointer,
-                    ev->diags->items[i].pointer[0] ? ": " : "",
-                    ev->diags->items[i].message);
+        for (size_t i = 0; i < ev->diags->n; i++) {
+            fputs("    ", stderr);
+            cli_put_untrusted(stderr, ev->diags->items[i].pointer);
+            fputs(ev->diags->items[i].pointer[0] ? ": " : "", stderr);
+            cli_put_untrusted(stderr, ev->diags->items[i].message);
+            fputc('\n', stderr);
+        }
         break;
     case KEEL_PLANNER_ACCEPTED:
         fprintf(stderr, "keel: reply %d accepted\n", ev->attempt);
@@ -119,17 +122,28 @@ static void print_effects(const keel_fn_info *fn)
         putchar(']');
 }
 
-/* One argument per line, each value as compact JSON cut at 200 bytes. */
+/* One argument per line, each value in full as compact JSON: what a
+ * person confirms must be all of what runs. */
 static void print_args(const keel_value *args)
 {
     for (size_t i = 0; i < keel_value_len(args); i++) {
         char *json = NULL;
         keel_value_to_json(&json, keel_value_object_value_at(args, i), false);
-        size_t n = json ? strlen(json) : 0;
-        printf("       %s: %.*s%s\n", keel_value_object_key_at(args, i),
-               n > 200 ? 200 : (int)n, json ? json : "?", n > 200 ? "..." : "");
+        fputs("       ", stdout);
+        cli_put_untrusted(stdout, keel_value_object_key_at(args, i));
+        fputs(": ", stdout);
+        cli_put_untrusted(stdout, json ? json : "?");
+        putchar('\n');
         keel_free(json);
     }
+}
+
+/* "       label: text\n" with text from the model, escaped. */
+static void print_line(const char *label, const char *text)
+{
+    printf("       %s: ", label);
+    cli_put_untrusted(stdout, text);
+    putchar('\n');
 }
 
 static void print_plan_text(const cli_ctx *ctx, const keel_planner_result *r)
@@ -137,8 +151,9 @@ static void print_plan_text(const cli_ctx *ctx, const keel_planner_result *r)
     const keel_plan *p = r->plan;
     char hash[65] = "";
     keel_plan_hash(hash, p);
-    printf("Plan for: %s\n", p->goal);
-    printf("%zu step%s, plan hash %.12s, prompt templates %.12s\n\n",
+    fputs("Plan for: ", stdout);
+    cli_put_untrusted(stdout, p->goal);
+    printf("\n%zu step%s, plan hash %.12s, prompt templates %.12s\n\n",
            p->n_steps, p->n_steps == 1 ? "" : "s", hash, r->template_hash);
     for (size_t i = 0; i < p->n_steps; i++) {
         const keel_plan_step *s = &p->steps[i];
@@ -146,16 +161,18 @@ static void print_plan_text(const cli_ctx *ctx, const keel_planner_result *r)
         print_effects(keel_kernel_lookup(ctx->kernel, s->call));
         putchar('\n');
         if (s->for_each)
-            printf("       for each: %s\n", s->for_each);
+            print_line("for each", s->for_each);
         print_args(s->args);
         if (s->why)
-            printf("       why: %s\n", s->why);
-        printf("       policy: %s\n", r->decisions[i].reason);
+            print_line("why", s->why);
+        print_line("policy", r->decisions[i].reason);
     }
     if (p->output) {
         char *json = NULL;
         keel_value_to_json(&json, p->output, false);
-        printf("     output: %s\n", json ? json : "?");
+        fputs("     output: ", stdout);
+        cli_put_untrusted(stdout, json ? json : "?");
+        putchar('\n');
         keel_free(json);
     }
     printf("\n");
@@ -222,8 +239,9 @@ static int planning_failed(const cli_ctx *ctx, const keel_planner_result *r,
         return cli_exit_code(rc);
     }
     if (r->cannot_plan) {
-        fprintf(stderr, "keel: the model cannot plan this goal: %s\n"
-                "keel: nothing ran\n", r->cannot_plan);
+        fputs("keel: the model cannot plan this goal: ", stderr);
+        cli_put_untrusted(stderr, r->cannot_plan);
+        fputs("\nkeel: nothing ran\n", stderr);
         return KEEL_EXIT_USAGE;
     }
     int code = cli_fail(rc, err);
@@ -296,10 +314,10 @@ static int after_planning(cli_ctx *ctx, const keel_planner_result *r,
     int rc = ctx->plan_out ? save_plan(ctx, r->plan) : 0;
     if (rc)
         return rc;
-    if (r->verdict == KEEL_VERDICT_APPROVAL)
-        return approval_stop(r);
     if (ctx->dry_run)
         return KEEL_EXIT_OK;
+    if (r->verdict == KEEL_VERDICT_APPROVAL)
+        return approval_stop(r);
     if ((rc = confirm(ctx)) != 0)
         return rc < 0 ? KEEL_EXIT_OK : rc;
     return cli_run_plan(ctx, r->plan, run, pol, who, true);

@@ -103,10 +103,15 @@ void keel_sha256_final(keel_sha256_ctx *c, unsigned char out[32])
 void keel_sha256_hex(char out[65], const void *data, size_t n)
 {
     keel_sha256_ctx c;
-    unsigned char d[32];
     keel_sha256_init(&c);
     keel_sha256_update(&c, data, n);
-    keel_sha256_final(&c, d);
+    keel_sha256_final_hex(&c, out);
+}
+
+void keel_sha256_final_hex(keel_sha256_ctx *c, char out[65])
+{
+    unsigned char d[32];
+    keel_sha256_final(c, d);
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < 32; i++) {
         out[2 * i] = hex[d[i] >> 4];

@@ -57,7 +57,8 @@ static int render(planner *pl, prompt_kind which, const char *errors)
     prompt_vars v = {pl->goal, pl->catalog_json, pl->schema_json,
                      pl->examples, errors, pl->principal};
     char *text = NULL;
-    prompt_render(&text, &pl->prompts, which, &v);
+    if (prompt_render(&text, &pl->prompts, which, &v) != 0)
+        return keel_error_set(pl->err, KEEL_ENOMEM, "out of memory");
     return add_message(pl, which == PROMPT_SYSTEM ? KEEL_LLM_SYSTEM
                                                   : KEEL_LLM_USER, text);
 }
@@ -92,7 +93,8 @@ static int load_examples(planner *pl)
     if (rc)
         return rc;
     rc = planner_examples_render(&pl->examples, &ex, pl->goal, pl->catalog,
-                                 pl->o->max_examples ? pl->o->max_examples : 3);
+                                 pl->o->max_examples < 0
+                                     ? 3 : (size_t)pl->o->max_examples);
     planner_examples_free(&ex);
     return rc ? keel_error_set(pl->err, rc, "out of memory") : 0;
 }
@@ -148,15 +150,46 @@ static int prepare(planner *pl)
     return load_examples(pl);
 }
 
+/* Steps calling anything outside the catalog. The static check would
+ * name such a function's arguments and its neighbours in the registry:
+ * the model must not learn of functions the principal may never call. */
+static bool only_catalog(planner *pl, const keel_plan *plan, keel_diags *d)
+{
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const char *call = plan->steps[i].call;
+        if (planner_catalog_has(pl->catalog, call))
+            continue;
+        const char *near = planner_catalog_suggest(pl->catalog, call);
+        /* a function that exists but is hidden is denied by the policy;
+         * the model is told the same either way */
+        bool hidden = keel_kernel_lookup(pl->o->kernel, call) != NULL;
+        if (hidden)
+            pl->r->verdict = KEEL_VERDICT_DENY;
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/steps/%zu/call", i);
+        keel_diags_add(d, ptr, plan->steps[i].line,
+                       hidden ? KEEL_EDENIED : KEEL_ENOTFOUND,
+                       "'%s' is not one of the functions you were given%s%s%s",
+                       call, near ? "; did you mean " : "", near ? near : "",
+                       near ? "?" : "");
+    }
+    return d->n == 0 && !d->oom;
+}
+
 /* The static check and the static policy phase, as `keel validate` runs
- * them. Returns true when the plan may be used. */
+ * them. Returns true when the plan may be used; any lost diagnostic or
+ * failed check (out of memory) counts against it. */
 static bool check(planner *pl, keel_plan *plan, keel_diags *d)
 {
     keel_planner_result *r = pl->r;
     r->verdict = KEEL_VERDICT_ALLOW;
-    keel_plan_check(plan, pl->o->kernel, NULL, d);
-    if (d->n)
+    if (!only_catalog(pl, plan, d))
         return false;
+    if (keel_plan_check(plan, pl->o->kernel, NULL, d) != 0 || d->n || d->oom) {
+        if (d->n == 0)
+            keel_diags_add(d, "", 0, KEEL_ENOMEM, "out of memory");
+        return false;
+    }
     keel_free(r->decisions);
     r->decisions = keel_calloc(plan->n_steps, sizeof(keel_decision));
     if (!r->decisions) {
@@ -166,6 +199,8 @@ static bool check(planner *pl, keel_plan *plan, keel_diags *d)
     r->verdict = keel_policy_check_plan(r->decisions, pl->o->policy,
                                         pl->o->principal, plan, pl->o->kernel,
                                         d);
+    if (d->oom) /* a denial may have been lost: fail closed */
+        r->verdict = KEEL_VERDICT_DENY;
     return r->verdict != KEEL_VERDICT_DENY;
 }
 
@@ -217,8 +252,8 @@ static int over_limit(planner *pl, bool before_call)
         return keel_error_set(pl->err, KEEL_EDENIED, "denied by limits: "
                               "planning used %lld tokens and the policy "
                               "allows %ld", (long long)tokens, l->max_tokens);
-    if (l->max_cost >= 0 && (before_call ? r->cost >= l->max_cost
-                                         : r->cost > l->max_cost))
+    /* cost: "max-cost 0" still allows free (local) models */
+    if (l->max_cost >= 0 && r->cost > l->max_cost)
         return keel_error_set(pl->err, KEEL_EDENIED, "denied by limits: "
                               "planning cost %.4f and the policy allows "
                               "%.4f", r->cost, l->max_cost);
@@ -255,19 +290,22 @@ static int ask(planner *pl, keel_llm_reply *reply, int attempt)
 
 typedef enum outcome { ACCEPTED, REJECTED, DENIED, CANNOT } outcome;
 
-/* {"cannot_plan": "reason"}: the model declines instead of inventing. */
+/* {"cannot_plan": "reason"} without steps: the model declines instead of
+ * inventing a plan. (Structured output may fill an empty cannot_plan
+ * beside real steps: that is a plan.) */
 static bool cannot_plan(planner *pl, const char *json, size_t len)
 {
     keel_value *v = NULL;
     keel_error e = {0};
     if (keel_value_from_json(&v, json, len, &e) != 0)
         return false;
-    const char *why = keel_value_get_string(keel_value_object_get(v, "cannot_plan"),
-                                            NULL);
-    if (why)
-        pl->r->cannot_plan = keel_strdup(*why ? why : "(no reason given)");
+    const char *why = keel_value_get_string(
+        keel_value_object_get(v, "cannot_plan"), NULL);
+    bool declined = why && *why && !keel_value_object_get(v, "steps");
+    if (declined)
+        pl->r->cannot_plan = keel_strdup(why);
     keel_value_unref(v);
-    return why != NULL;
+    return declined;
 }
 
 static outcome examine(planner *pl, const char *text, keel_diags *d)
@@ -341,7 +379,7 @@ static int converse(planner *pl)
     keel_planner_result *r = pl->r;
     outcome last = REJECTED;
     for (int attempt = 1; attempt <= repairs + 1; attempt++) {
-        keel_llm_reply reply;
+        keel_llm_reply reply = {0}; /* freed even when never filled */
         int rc = ask(pl, &reply, attempt);
         if (rc) {
             keel_llm_reply_free(&reply);
@@ -359,6 +397,8 @@ static int converse(planner *pl)
             emit(pl, KEEL_PLANNER_ACCEPTED, attempt, NULL, NULL);
             return 0;
         }
+        if (last == CANNOT && !r->cannot_plan)
+            return keel_error_set(pl->err, KEEL_ENOMEM, "out of memory");
         if (last == CANNOT)
             return keel_error_set(pl->err, KEEL_EINVAL, "the model cannot "
                                   "plan this goal: %s", r->cannot_plan);

@@ -20,10 +20,7 @@ void planner_cache_key(char out[65], const char *const parts[], size_t n)
     keel_sha256_init(&h);
     for (size_t i = 0; i < n; i++) /* each part with its NUL: unambiguous */
         keel_sha256_update(&h, parts[i] ? parts[i] : "", strlen(parts[i] ? parts[i] : "") + 1);
-    unsigned char d[32];
-    keel_sha256_final(&h, d);
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
+    keel_sha256_final_hex(&h, out);
 }
 
 static int entry_path(char *buf, size_t cap, const char *dir, const char *key)

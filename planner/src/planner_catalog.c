@@ -87,6 +87,69 @@ int planner_catalog_value(keel_value **out, const keel_kernel *k,
     return 0;
 }
 
+static const char *entry_call(const keel_value *catalog, size_t i)
+{
+    return keel_value_get_string(
+        keel_value_object_get(keel_value_list_at(catalog, i), "call"), NULL);
+}
+
+bool planner_catalog_has(const keel_value *catalog, const char *call)
+{
+    for (size_t i = 0; i < keel_value_len(catalog); i++) {
+        const char *c = entry_call(catalog, i);
+        if (c && strcmp(c, call) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Edit distance of a and b, or more than max when it exceeds max. */
+static size_t distance(const char *a, const char *b, size_t max)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > 64 || nb > 64 || (na > nb ? na - nb : nb - na) > max)
+        return max + 1;
+    size_t row[65];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+const char *planner_catalog_suggest(const keel_value *catalog,
+                                    const char *call)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* two edits at most */
+    const char *dot = strchr(call, '.');
+    for (size_t i = 0; i < keel_value_len(catalog); i++) {
+        const char *c = entry_call(catalog, i);
+        const char *cdot = c ? strchr(c, '.') : NULL;
+        size_t d = c ? distance(call, c, 2) : 3;
+        /* the same function name in another plugin counts as close */
+        if (d > 1 && dot && cdot && strcmp(dot, cdot) == 0)
+            d = 1;
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
 int keel_planner_catalog(char **out, size_t *n, const keel_kernel *k,
                          const keel_policy *policy, const keel_principal *who)
 {

@@ -221,21 +221,10 @@ static double jaccard(char *const *a, size_t na, char *const *b, size_t nb)
     return any ? (double)both / (double)any : 0.0;
 }
 
-static bool in_catalog(const keel_value *catalog, const char *call)
-{
-    for (size_t i = 0; i < keel_value_len(catalog); i++) {
-        const char *c = keel_value_get_string(
-            keel_value_object_get(keel_value_list_at(catalog, i), "call"), NULL);
-        if (c && strcmp(c, call) == 0)
-            return true;
-    }
-    return false;
-}
-
 static bool shows_only(const planner_example *e, const keel_value *catalog)
 {
     for (size_t i = 0; i < e->n_calls; i++)
-        if (!in_catalog(catalog, e->calls[i]))
+        if (!planner_catalog_has(catalog, e->calls[i]))
             return false;
     return true;
 }

@@ -13,6 +13,13 @@ int planner_catalog_value(keel_value **out, const keel_kernel *k,
                           const keel_policy *policy,
                           const keel_principal *who);
 
+/* Is call one of the catalog's functions? */
+bool planner_catalog_has(const keel_value *catalog, const char *call);
+/* The catalog function closest to call (at most two edits, or the same
+ * function name in another plugin), or NULL. Borrowed. */
+const char *planner_catalog_suggest(const keel_value *catalog,
+                                    const char *call);
+
 /* keel's plan JSON Schema with "call" an enum of the catalog's names. */
 int planner_plan_schema(keel_value **out, const keel_value *catalog);
 

@@ -120,10 +120,7 @@ int prompt_set_load(prompt_set *out, const char *dir, keel_error *err)
             return rc;
         }
     }
-    unsigned char d[32];
-    keel_sha256_final(&h, d);
-    for (int i = 0; i < 32; i++)
-        snprintf(out->hash + 2 * i, 3, "%02x", d[i]);
+    keel_sha256_final_hex(&h, out->hash);
     return 0;
 }
 

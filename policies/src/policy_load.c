@@ -409,10 +409,7 @@ static int compute_hash(keel_policy *p)
         qsort(lines, n, sizeof(char *), by_str);
         for (size_t i = 0; i < n; i++)
             keel_sha256_update(&h, lines[i], strlen(lines[i]) + 1);
-        unsigned char dig[32];
-        keel_sha256_final(&h, dig);
-        for (size_t i = 0; i < 32; i++)
-            snprintf(p->hash + 2 * i, 3, "%02x", dig[i]);
+        keel_sha256_final_hex(&h, p->hash);
     }
     for (size_t i = 0; i < n; i++)
         keel_free(lines[i]);

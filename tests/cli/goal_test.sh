@@ -74,7 +74,7 @@ expect_in err "nothing ran"
 start_mock "$data/goal_append.jsonl"
 goal "leave a trace" --yes --no-cache
 check "a denied plan never runs (exit 3)" 3 3 0
-expect_in err "no permit applies"
+expect_in err "'exectest.append' is not one of the functions you were given"
 
 start_mock "$data/goal_append.jsonl"
 goal "leave a trace" $W --no-cache

@@ -167,6 +167,8 @@ void keel_sha256_update(keel_sha256_ctx *c, const void *data, size_t n);
 void keel_sha256_final(keel_sha256_ctx *c, unsigned char out[32]);
 /* SHA-256 of data as 64 lower-case hex digits and a NUL. */
 void keel_sha256_hex(char out[65], const void *data, size_t n);
+/* keel_sha256_final as 64 lower-case hex digits and a NUL. */
+void keel_sha256_final_hex(keel_sha256_ctx *c, char out[65]);
 
 /* ---- memory ------------------------------------------------------------ */
 void *keel_malloc(size_t n);

@@ -41,6 +41,7 @@ typedef struct keel_planner_event {
 
 typedef void (*keel_planner_event_fn)(void *ud, const keel_planner_event *ev);
 
+/* Everything is borrowed for the duration of keel_planner_plan. */
 typedef struct keel_planner_opts {
     keel_kernel *kernel;
     keel_llm *llm;
@@ -50,7 +51,7 @@ typedef struct keel_planner_opts {
     const keel_principal *principal;
     const char *prompts_dir;  /* system.txt, plan.txt, repair.txt */
     const char *examples_dir; /* golden goal/plan pairs, or NULL */
-    size_t max_examples;      /* the most similar shown; 0: 3 */
+    int max_examples;         /* the most similar shown; < 0: 3 */
     const char *cache_dir;    /* validated plans by key, or NULL: no cache */
     int max_repairs;          /* repair requests after the first; < 0: 2 */
     int max_reply_tokens;     /* per request; 0: 4096 */

@@ -158,8 +158,9 @@ static void test_planner__invented_function_is_repaired(void **state)
     assert_calls(f, 2);
     /* the second request carries the first reply and the error, located */
     assert_request_has(f, 1, "math.addd");
-    assert_request_has(f, 1, "- /steps/0/call: unknown function 'math.addd'; "
-                             "did you mean math.add?");
+    assert_request_has(f, 1, "- /steps/0/call: 'math.addd' is not one of the "
+                             "functions you were given; did you mean "
+                             "math.add?");
     assert_string_equal(f->r.plan->steps[0].call, "math.add");
 }
 
@@ -184,30 +185,56 @@ static void test_planner__missing_step_reference_is_repaired(void **state)
     assert_int_equal(f->r.plan->n_steps, 2);
 }
 
+#define NO_LONG_TEXT                                                        \
+    "<forbid id='no-long'><principal any='true'/><action call='text.upper'/>" \
+    "<when><length arg='text' min='10'/></when></forbid>"
+
 static void test_planner__denied_plan_is_repaired(void **state)
 {
     fx *f = *state;
-    use_policy(f, "");
+    use_policy(f, NO_LONG_TEXT);
     script(f, "denied_then_repaired");
-    assert_int_equal(plan(f, "how long is abcde"), 0);
+    assert_int_equal(plan(f, "shout a text"), 0);
     assert_calls(f, 2);
-    assert_request_has(f, 1, "no permit applies");
+    assert_request_has(f, 1, "- /steps/0: step 'up' (text.upper): denied by "
+                             "rule 'no-long'");
     assert_int_equal(f->r.verdict, KEEL_VERDICT_ALLOW);
-    assert_string_equal(f->r.plan->steps[0].call, "text.length");
+    assert_string_equal(f->r.decisions[0].rules[0], "text");
 }
 
 static void test_planner__denied_to_the_end_is_refused(void **state)
 {
     fx *f = *state;
-    use_policy(f, "");
+    use_policy(f, NO_LONG_TEXT);
     script(f, "denied_always");
-    assert_int_equal(plan(f, "add 2 and 3"), KEEL_EDENIED);
+    assert_int_equal(plan(f, "shout a text"), KEEL_EDENIED);
     assert_calls(f, 3); /* the first request and two repairs */
     assert_null(f->r.plan);
     assert_false(f->r.limited);
     assert_int_equal(f->r.diags.n, 1);
     assert_int_equal(f->r.diags.items[0].code, KEEL_EDENIED);
     assert_non_null(strstr(f->err.msg, "no valid plan after 3 replies"));
+}
+
+static void test_planner__hidden_function_is_not_described(void **state)
+{
+    fx *f = *state;
+    use_policy(f, "");
+    script(f, "hidden_function");
+    assert_int_equal(plan(f, "how long is abcde"), 0);
+    assert_calls(f, 2);
+    /* denied, but the repair says only that it was not given: no argument
+     * errors, no neighbours (math.sum...), nothing of its schema */
+    assert_request_has(f, 1, "- /steps/0/call: 'math.add' is not one of the "
+                             "functions you were given\\n");
+    assert_request_lacks(f, 1, "math.sub");
+    assert_request_lacks(f, 1, "args/b");
+    assert_request_lacks(f, 1, "expected float");
+    assert_string_equal(f->r.plan->steps[0].call, "text.length");
+    /* a model that insists is denied (exit 3), not "invalid" */
+    script(f, "hidden_function");
+    f->opts.max_repairs = 0;
+    assert_int_equal(plan(f, "how long is abcde"), KEEL_EDENIED);
 }
 
 static void test_planner__never_valid_stops_after_max_repairs(void **state)
@@ -297,6 +324,35 @@ static void test_planner__token_and_cost_limits_deny(void **state)
                                        "allows 120"));
 }
 
+static void test_planner__cost_limit_denies_before_and_after(void **state)
+{
+    fx *f = *state;
+    use_policy(f, "<limits max-cost='0'/>");
+    /* a model without a price costs 0: allowed under max-cost 0 */
+    script(f, "trailing_prose");
+    assert_int_equal(plan(f, "shout hi"), 0);
+    assert_calls(f, 1);
+    keel_policy_free(f->policy);
+    f->policy = NULL;
+    /* priced per million tokens: 100 in + 50 out at 1000 = 0.15 > 0.1 */
+    keel_llm_free(f->llm);
+    keel_value *cfg = ts_json("{\"prices\": {\"openai:gpt-4o-mini\": "
+                              "{\"input\": 1000, \"output\": 1000}}}");
+    keel_llm_options lo = {.model = "openai:gpt-4o-mini",
+                           .base_url = mock_llm_url(f->mock),
+                           .max_attempts = 1, .config = cfg};
+    assert_int_equal(keel_llm_open(&f->llm, &lo, &f->err), 0);
+    keel_value_unref(cfg);
+    f->opts.llm = f->llm;
+    use_policy(f, "<limits max-cost='0.1'/>");
+    script(f, "invented_function");
+    assert_int_equal(plan(f, "add 2 and 3"), KEEL_EDENIED);
+    assert_calls(f, 1);
+    assert_true(f->r.limited);
+    assert_non_null(strstr(f->err.msg, "planning cost 0.1500 and the policy "
+                                       "allows 0.1000"));
+}
+
 static void test_planner__cache_reuses_a_checked_plan(void **state)
 {
     fx *f = *state;
@@ -383,12 +439,14 @@ int main(void)
         T(test_planner__missing_step_reference_is_repaired),
         T(test_planner__denied_plan_is_repaired),
         T(test_planner__denied_to_the_end_is_refused),
+        T(test_planner__hidden_function_is_not_described),
         T(test_planner__never_valid_stops_after_max_repairs),
         T(test_planner__cannot_plan_is_reported),
         T(test_planner__catalog_holds_only_permitted_functions),
         T(test_planner__nothing_permitted_asks_nobody),
         T(test_planner__llm_call_limit_denies),
         T(test_planner__token_and_cost_limits_deny),
+        T(test_planner__cost_limit_denies_before_and_after),
         T(test_planner__cache_reuses_a_checked_plan),
         T(test_planner__cached_plan_is_checked_again),
         T(test_planner__provider_failure_is_unavailable),
