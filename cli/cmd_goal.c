@@ -306,7 +306,7 @@ static int after_planning(cli_ctx *ctx, const keel_planner_result *r,
                           const keel_principal *who)
 {
     if (r->cache_error[0])
-        cli_warn("the plan was not cached: %s", r->cache_error);
+        cli_warn("%s", r->cache_error);
     if (ctx->json)
         print_plan_json(r);
     else

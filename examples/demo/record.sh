@@ -19,13 +19,24 @@ state=$(mktemp -d)
 "$mock" examples/demo/model-replies.jsonl > "$state/url" &
 mpid=$!
 trap 'kill $mpid 2>/dev/null; rm -rf "$state"' EXIT
-while [ ! -s "$state/url" ]; do sleep 0.1; done
+i=0
+while [ ! -s "$state/url" ]; do
+    i=$((i + 1))
+    [ $i -le 50 ] || { echo "record.sh: keel-mock-llm did not start" >&2; exit 1; }
+    sleep 0.1
+done
 rm -f "$out"
 . examples/demo/goal.env
-for who in "$ANN" "$BOB"; do
+# ann gets a plan (exit 0), bob is not shown math and gets "cannot plan" (2)
+for case in "0 $ANN" "2 $BOB"; do
+    want=${case%% *} who=${case#* }
+    set +e
     # shellcheck disable=SC2086
     XDG_STATE_HOME=$state "$keel" goal "$GOAL" $who $OPTS \
         --llm "$MODEL" --llm-url "$(cat "$state/url")" --record "$out" \
-        --no-cache --dry-run > /dev/null || true
+        --no-cache --dry-run > /dev/null
+    code=$?
+    set -e
+    [ $code = "$want" ] || { echo "record.sh: $who: exit $code, expected $want" >&2; exit 1; }
 done
 echo "recorded $(wc -l < "$out") exchanges in $out"

@@ -44,6 +44,85 @@ int keel_file_read(char **out, size_t *len, const char *path, size_t max,
     return 0;
 }
 
+static int private_stat(const struct stat *st, bool dir, const char *path,
+                        keel_error *err)
+{
+    if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
+        return keel_error_set(err, KEEL_EUNSAFE, "%s: not a %s", path,
+                              dir ? "directory" : "regular file");
+    if (st->st_uid != geteuid())
+        return keel_error_set(err, KEEL_EUNSAFE, "%s: owned by another user",
+                              path);
+    if (st->st_mode & (dir ? 022 : 077))
+        return keel_error_set(err, KEEL_EUNSAFE, "%s: %s by others", path,
+                              dir ? "writable" : "readable or writable");
+    return 0;
+}
+
+static int read_fd(char **out, size_t *len, int fd, const char *path,
+                   size_t max, keel_error *err)
+{
+    char *buf = keel_malloc(max + 1);
+    if (!buf)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + n, max + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            keel_free(buf);
+            return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
+        }
+        if (r == 0 || (n += (size_t)r) > max)
+            break;
+    }
+    if (n > max) {
+        keel_free(buf);
+        return keel_error_set(err, KEEL_EIO, "%s: larger than %zu bytes", path,
+                              max);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int keel_file_read_private(char **out, size_t *len, const char *path,
+                           size_t max, keel_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    size_t dn = slash ? (size_t)(slash - path) : 0;
+    struct stat st;
+    if (dn == 0 || dn >= sizeof(dir))
+        return keel_error_set(err, KEEL_EINVAL, "%s: give an absolute path",
+                              path);
+    memcpy(dir, path, dn);
+    dir[dn] = '\0';
+    if (lstat(dir, &st) != 0)
+        return keel_error_set(err, errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EIO,
+                              "%s: %s", dir, strerror(errno));
+    int rc = private_stat(&st, true, dir, err);
+    if (rc)
+        return rc;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return keel_error_set(err, errno == ENOENT ? KEEL_ENOTFOUND
+                                   : errno == ELOOP ? KEEL_EUNSAFE : KEEL_EIO,
+                              "%s: %s", path, errno == ELOOP
+                                  ? "a symbolic link" : strerror(errno));
+    rc = fstat(fd, &st) != 0
+             ? keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno))
+             : private_stat(&st, false, path, err);
+    if (rc == 0)
+        rc = read_fd(out, len, fd, path, max, err);
+    close(fd);
+    return rc;
+}
+
 int keel_file_mkdirs(const char *dir, unsigned mode, keel_error *err)
 {
     char path[PATH_MAX];
@@ -78,6 +157,16 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Makes a rename in dir durable; best effort (some file systems refuse). */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
 int keel_file_write_atomic(const char *path, const char *data, size_t len,
                            unsigned mode, keel_error *err)
 {
@@ -101,9 +190,14 @@ int keel_file_write_atomic(const char *path, const char *data, size_t len,
     int ok = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, data, len) == 0 &&
              fsync(fd) == 0;
     int saved = errno;
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp, path) == 0)
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) == 0) {
+        sync_dir(dn > 0 ? dir : ".");
         return 0;
+    }
     saved = ok ? errno : saved;
     unlink(tmp);
     return keel_error_set(err, KEEL_EIO, "cannot write %s: %s", path,

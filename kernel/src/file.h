@@ -13,6 +13,14 @@
 int keel_file_read(char **out, size_t *len, const char *path, size_t max,
                    keel_error *err);
 
+/* keel_file_read for files only this user may have written: path must be
+ * a regular file (not a symlink, FIFO or device) owned by the effective
+ * user, without group or other permissions, in a directory with the same
+ * properties; else KEEL_EUNSAFE, naming what is wrong. For caches and
+ * state that keel trusts once read. */
+int keel_file_read_private(char **out, size_t *len, const char *path,
+                           size_t max, keel_error *err);
+
 /* Replaces path with data: written to a temporary file in the same
  * directory, fsynced, then renamed over path, so a reader sees the old
  * file or the new one, never a part. mode is the new file's permissions.

@@ -207,7 +207,7 @@ static bool check(planner *pl, keel_plan *plan, keel_diags *d)
 static void cache_key(planner *pl)
 {
     const char *parts[] = {
-        pl->goal, pl->catalog_json,
+        pl->goal, pl->principal, pl->catalog_json,
         pl->o->policy ? keel_policy_hash(pl->o->policy) : "no policy",
         keel_llm_model(pl->o->llm), pl->prompts.hash, pl->examples};
     planner_cache_key(pl->r->cache_key, parts, sizeof(parts) / sizeof(*parts));
@@ -217,12 +217,18 @@ static void cache_key(planner *pl)
 static bool from_cache(planner *pl)
 {
     keel_plan *plan = NULL;
-    planner_cache_get(&plan, pl->o->cache_dir, pl->r->cache_key);
+    keel_error e = {0};
+    planner_cache_get(&plan, pl->o->cache_dir, pl->r->cache_key, &e);
+    if (e.msg[0])
+        snprintf(pl->r->cache_error, sizeof(pl->r->cache_error),
+                 "not using the plan cache: %.200s", e.msg);
     if (!plan)
         return false;
     keel_diags d;
     keel_diags_init(&d);
-    bool ok = check(pl, plan, &d);
+    /* an entry made for another goal is not this goal's plan */
+    bool ok = plan->goal && strcmp(plan->goal, pl->goal) == 0 &&
+              check(pl, plan, &d);
     keel_diags_free(&d);
     if (!ok) {
         planner_cache_drop(pl->o->cache_dir, pl->r->cache_key);
@@ -417,10 +423,12 @@ static int converse(planner *pl)
 static void store(planner *pl)
 {
     keel_error e = {0};
+    if (pl->r->cache_error[0]) /* a directory others can write: not ours */
+        return;
     if (planner_cache_put(pl->o->cache_dir, pl->r->cache_key, pl->r->plan,
                           &e) != 0)
-        snprintf(pl->r->cache_error, sizeof(pl->r->cache_error), "%.200s",
-                 e.msg);
+        snprintf(pl->r->cache_error, sizeof(pl->r->cache_error),
+                 "the plan was not cached: %.200s", e.msg);
 }
 
 int keel_planner_plan(keel_planner_result *out, const char *goal,

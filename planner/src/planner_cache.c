@@ -11,6 +11,7 @@
 #include "file.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,8 +19,10 @@ void planner_cache_key(char out[65], const char *const parts[], size_t n)
 {
     keel_sha256_ctx h;
     keel_sha256_init(&h);
-    for (size_t i = 0; i < n; i++) /* each part with its NUL: unambiguous */
-        keel_sha256_update(&h, parts[i] ? parts[i] : "", strlen(parts[i] ? parts[i] : "") + 1);
+    for (size_t i = 0; i < n; i++) { /* each part with its NUL: unambiguous */
+        const char *p = parts[i] ? parts[i] : "";
+        keel_sha256_update(&h, p, strlen(p) + 1);
+    }
     keel_sha256_final_hex(&h, out);
 }
 
@@ -28,18 +31,27 @@ static int entry_path(char *buf, size_t cap, const char *dir, const char *key)
     return (size_t)snprintf(buf, cap, "%s/%s.json", dir, key) < cap ? 0 : -1;
 }
 
-void planner_cache_get(keel_plan **out, const char *dir, const char *key)
+void planner_cache_get(keel_plan **out, const char *dir, const char *key,
+                       keel_error *err)
 {
     *out = NULL;
-    char path[4096];
-    if (entry_path(path, sizeof(path), dir, key) != 0 ||
-        access(path, F_OK) != 0)
+    char path[4096], *text = NULL;
+    size_t len = 0;
+    if (entry_path(path, sizeof(path), dir, key) != 0)
+        return;
+    /* only a file this user wrote, in a directory only this user can
+     * write: anyone else could plant a plan */
+    int rc = keel_file_read_private(&text, &len, path, KEEL_PLAN_MAX_BYTES, err);
+    if (rc == KEEL_ENOTFOUND)
+        memset(err, 0, sizeof(*err));
+    if (rc)
         return;
     keel_diags d;
     keel_diags_init(&d);
-    if (keel_plan_load(out, path, &d) != 0)
+    if (keel_plan_parse(out, text, len, &d) != 0)
         unlink(path);
     keel_diags_free(&d);
+    keel_free(text);
 }
 
 int planner_cache_put(const char *dir, const char *key, const keel_plan *plan,

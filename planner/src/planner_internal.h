@@ -52,12 +52,14 @@ int planner_examples_render(char **out, const planner_examples *e,
                             const char *goal, const keel_value *catalog,
                             size_t max);
 
-/* The cache key: SHA-256 over goal, catalog, policy hash, model, template
- * hash and examples text. */
+/* The cache key: SHA-256 over the parts (goal, principal, catalog, policy
+ * hash, model, template hash, examples text). */
 void planner_cache_key(char out[65], const char *const parts[], size_t n);
 /* The cached plan for key, or *out NULL when there is none or it cannot be
- * read (a damaged entry is a miss, and is removed). */
-void planner_cache_get(keel_plan **out, const char *dir, const char *key);
+ * used: a damaged entry is removed; an entry or directory that others
+ * could have written is ignored and err says why. */
+void planner_cache_get(keel_plan **out, const char *dir, const char *key,
+                       keel_error *err);
 /* Stores plan under key (written atomically, mode 0600). */
 int planner_cache_put(const char *dir, const char *key, const keel_plan *plan,
                       keel_error *err);

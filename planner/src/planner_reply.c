@@ -10,11 +10,13 @@
  */
 #include <keel/planner.h>
 
+#include <ctype.h>
 #include <string.h>
 
 /* At most this many '{' are tried as the start of an object: a reply of
- * braces must not cost quadratic time. */
-#define MAX_STARTS 64
+ * braces must not cost quadratic time. "${" (a reference explained in the
+ * prose) does not count. */
+#define MAX_STARTS 128
 
 static bool is_space(char c)
 {
@@ -48,12 +50,16 @@ static size_t balanced(const char *s, size_t n)
     return 0;
 }
 
+/* A JSON object that looks like an answer: a plan or a refusal. An
+ * example object in the prose ({"a": 2}) is not one. */
 static bool valid_json(const char *s, size_t n)
 {
     keel_value *v = NULL;
     keel_error err = {0};
     bool ok = keel_value_from_json(&v, s, n, &err) == 0 &&
-              keel_value_type(v) == KEEL_TYPE_OBJECT;
+              keel_value_type(v) == KEEL_TYPE_OBJECT &&
+              (keel_value_object_get(v, "steps") ||
+               keel_value_object_get(v, "cannot_plan"));
     keel_value_unref(v);
     return ok;
 }
@@ -102,15 +108,16 @@ static const char *find_fence(const char *s, size_t n, size_t from)
     return NULL;
 }
 
-/* Fenced blocks: ``` with an optional info string ("json") to the end of
- * its line, then the content up to the next ```. */
+/* Fenced blocks: ``` with an optional info word ("json"), then the
+ * content up to the next ```, on the same line or on later ones. */
 static bool try_fences(found *f, const char *s, size_t n)
 {
     size_t at = 0;
     const char *open;
     while ((open = find_fence(s, n, at)) != NULL) {
         size_t body = (size_t)(open - s) + 3;
-        while (body < n && s[body] != '\n')
+        while (body < n && (isalnum((unsigned char)s[body]) || s[body] == '_' ||
+                            s[body] == '-' || s[body] == '+'))
             body++;
         const char *close = find_fence(s, n, body);
         if (!close)
@@ -122,20 +129,33 @@ static bool try_fences(found *f, const char *s, size_t n)
     return false;
 }
 
+/* Every '{' in order, nested ones too (a plan inside braces of prose);
+ * only top-level objects are offered as the fallback. */
 static bool try_objects(found *f, const char *s, size_t n)
 {
     int starts = 0;
+    size_t top_end = 0;
     for (size_t i = 0; i < n && starts < MAX_STARTS; i++) {
-        if (s[i] != '{')
+        if (s[i] != '{' || (i > 0 && s[i - 1] == '$'))
             continue;
         starts++;
         size_t len = balanced(s + i, n - i);
-        if (len && offer(f, s, i, len))
+        if (!len)
+            continue;
+        bool top = i >= top_end;
+        if (top)
+            top_end = i + len;
+        if (valid_json(s + i, len)) {
+            f->valid = true;
+            f->off = i;
+            f->len = len;
             return true;
-        /* only top-level objects: an inner "{}" of a broken plan is not
-         * the plan */
-        if (len)
-            i += len - 1;
+        }
+        if (top && !f->any) {
+            f->any = true;
+            f->any_off = i;
+            f->any_len = len;
+        }
     }
     return false;
 }

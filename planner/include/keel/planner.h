@@ -76,7 +76,7 @@ typedef struct keel_planner_result {
     char template_hash[65];    /* SHA-256 of the prompt templates */
     char cache_key[65];
     size_t catalog_size;       /* functions shown to the model */
-    char cache_error[256];     /* why the plan could not be cached, or "" */
+    char cache_error[256];     /* why the cache was not used, or "" */
 } keel_planner_result;
 
 void keel_planner_result_free(keel_planner_result *r);

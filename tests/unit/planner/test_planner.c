@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct fx {
@@ -24,7 +25,7 @@ typedef struct fx {
     keel_planner_opts opts;
     keel_planner_result r;
     keel_error err;
-    char prompts[1024], cache[256];
+    char prompts[1024], cache[64];
 } fx;
 
 static const char *const shipped[] = {"text", "math", "time", "json", NULL};
@@ -187,7 +188,7 @@ static void test_planner__missing_step_reference_is_repaired(void **state)
 
 #define NO_LONG_TEXT                                                        \
     "<forbid id='no-long'><principal any='true'/><action call='text.upper'/>" \
-    "<when><length arg='text' min='10'/></when></forbid>"
+    "<when><length arg='text' min='12'/></when></forbid>"
 
 static void test_planner__denied_plan_is_repaired(void **state)
 {
@@ -353,11 +354,32 @@ static void test_planner__cost_limit_denies_before_and_after(void **state)
                                        "allows 0.1000"));
 }
 
+static void use_cache(fx *f)
+{
+    snprintf(f->cache, sizeof(f->cache), "/tmp/keel-test-cache-XXXXXX");
+    assert_non_null(mkdtemp(f->cache));
+    f->opts.cache_dir = f->cache;
+}
+
+static void cache_file(char *buf, size_t cap, fx *f, const char *key)
+{
+    snprintf(buf, cap, "%s/%s.json", f->cache, key);
+}
+
+static void plant(const char *path, const char *text, mode_t mode)
+{
+    unlink(path);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
 static void test_planner__cache_reuses_a_checked_plan(void **state)
 {
     fx *f = *state;
-    snprintf(f->cache, sizeof(f->cache), "/tmp/keel-test-cache-%d", getpid());
-    f->opts.cache_dir = f->cache;
+    use_cache(f);
     script(f, "good");
     assert_int_equal(plan(f, "add 2 and 3"), 0);
     assert_calls(f, 1);
@@ -371,41 +393,92 @@ static void test_planner__cache_reuses_a_checked_plan(void **state)
     assert_int_equal(mock_llm_count(f->mock), 0);
     assert_string_equal(f->r.cache_key, key);
     assert_string_equal(f->r.plan->steps[0].call, "math.add");
-    /* another goal misses */
+    /* another goal, or another principal, misses */
     script(f, "good");
     assert_int_equal(plan(f, "add 2 and 3, please"), 0);
     assert_false(f->r.from_cache);
-    assert_int_equal(mock_llm_count(f->mock), 1);
-    /* a damaged entry is a miss and is replaced */
+    f->who.uid = "bob";
+    script(f, "good");
+    assert_int_equal(plan(f, "add 2 and 3"), 0);
+    assert_false(f->r.from_cache);
+    assert_string_not_equal(f->r.cache_key, key);
+    f->who.uid = "ann";
+    /* a damaged entry is a miss and is replaced by the new plan */
     char path[512];
-    snprintf(path, sizeof(path), "%s/%s.json", f->cache, key);
-    FILE *fp = fopen(path, "w");
-    fputs("{\"version\": 1, \"steps\": [", fp);
-    fclose(fp);
+    cache_file(path, sizeof(path), f, key);
+    plant(path, "{\"version\": 1, \"steps\": [", 0600);
     script(f, "good");
     assert_int_equal(plan(f, "add 2 and 3"), 0);
     assert_false(f->r.from_cache);
     assert_int_equal(mock_llm_count(f->mock), 1);
+    mock_llm_reset(f->mock);
+    assert_int_equal(plan(f, "add 2 and 3"), 0);
+    assert_true(f->r.from_cache);
 }
 
 static void test_planner__cached_plan_is_checked_again(void **state)
 {
     fx *f = *state;
-    snprintf(f->cache, sizeof(f->cache), "/tmp/keel-test-cache-%d", getpid());
-    f->opts.cache_dir = f->cache;
+    use_cache(f);
+    use_policy(f, NO_LONG_TEXT);
+    script(f, "trailing_prose");
+    assert_int_equal(plan(f, "shout hi"), 0);
+    char path[512];
+    cache_file(path, sizeof(path), f, f->r.cache_key);
+    /* planted: a plan the policy denies */
+    plant(path, "{\"version\": 1, \"goal\": \"shout hi\", \"steps\": "
+                "[{\"id\": \"up\", \"call\": \"text.upper\", \"args\": "
+                "{\"text\": \"a text far too long\"}}]}", 0600);
+    script(f, "trailing_prose");
+    assert_int_equal(plan(f, "shout hi"), 0);
+    assert_false(f->r.from_cache);
+    assert_int_equal(mock_llm_count(f->mock), 1);
+    assert_string_equal(keel_value_get_string(keel_value_object_get(
+                            f->r.plan->steps[0].args, "text"), NULL),
+                        "hi {there}");
+    /* planted: an allowed plan made for another goal */
+    plant(path, "{\"version\": 1, \"goal\": \"something else\", \"steps\": "
+                "[{\"id\": \"up\", \"call\": \"text.upper\", \"args\": "
+                "{\"text\": \"other\"}}]}", 0600);
+    script(f, "trailing_prose");
+    assert_int_equal(plan(f, "shout hi"), 0);
+    assert_false(f->r.from_cache);
+}
+
+static void test_planner__cache_others_could_write_is_not_used(void **state)
+{
+    fx *f = *state;
+    use_cache(f);
     script(f, "good");
     assert_int_equal(plan(f, "add 2 and 3"), 0);
-    /* the entry is edited to call something else: checked, refused, asked */
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s.json", f->cache, f->r.cache_key);
-    FILE *fp = fopen(path, "w");
-    fputs("{\"version\": 1, \"steps\": [{\"id\": \"x\", \"call\": "
-          "\"math.nope\"}]}", fp);
-    fclose(fp);
+    char path[512], key[65];
+    memcpy(key, f->r.cache_key, 65);
+    cache_file(path, sizeof(path), f, key);
+    /* readable by others: not trusted, and said so */
+    assert_int_equal(chmod(path, 0644), 0);
     script(f, "good");
     assert_int_equal(plan(f, "add 2 and 3"), 0);
     assert_false(f->r.from_cache);
-    assert_int_equal(mock_llm_count(f->mock), 1);
+    assert_non_null(strstr(f->r.cache_error, "readable or writable by others"));
+    /* a symbolic link to a good plan: not followed */
+    char target[600];
+    snprintf(target, sizeof(target), "%s/elsewhere.json", f->cache);
+    plant(target, "{\"version\": 1, \"goal\": \"add 2 and 3\", \"steps\": "
+                  "[{\"id\": \"s\", \"call\": \"math.add\", \"args\": "
+                  "{\"a\": 1, \"b\": 1}}]}", 0600);
+    unlink(path);
+    assert_int_equal(symlink(target, path), 0);
+    script(f, "good");
+    assert_int_equal(plan(f, "add 2 and 3"), 0);
+    assert_false(f->r.from_cache);
+    assert_non_null(strstr(f->r.cache_error, "a symbolic link"));
+    /* a directory others can write: neither read nor written */
+    unlink(path);
+    assert_int_equal(chmod(f->cache, 0777), 0);
+    script(f, "good");
+    assert_int_equal(plan(f, "add 2 and 3"), 0);
+    assert_non_null(strstr(f->r.cache_error, "writable by others"));
+    assert_int_equal(access(path, F_OK), -1);
 }
 
 static void test_planner__provider_failure_is_unavailable(void **state)
@@ -449,6 +522,7 @@ int main(void)
         T(test_planner__cost_limit_denies_before_and_after),
         T(test_planner__cache_reuses_a_checked_plan),
         T(test_planner__cached_plan_is_checked_again),
+        T(test_planner__cache_others_could_write_is_not_used),
         T(test_planner__provider_failure_is_unavailable),
         T(test_planner__bad_templates_fail_before_any_call),
 #undef T

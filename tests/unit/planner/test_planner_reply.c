@@ -29,16 +29,22 @@ static void assert_found(const char *text, const char *want)
 static void test_planner_reply__whole_text(void **state)
 {
     (void)state;
-    assert_found("  {\"version\": 1}\n", "{\"version\": 1}");
+    assert_found("  {\"steps\": []}\n", "{\"steps\": []}");
+    /* any object, when it is all there is: its errors go to the model */
+    assert_found("{\"version\": 1}", "{\"version\": 1}");
 }
 
 static void test_planner_reply__fenced_block_with_prose(void **state)
 {
     (void)state;
-    assert_found("Here is the plan:\n```json\n{\"a\": \"}\"}\n```\nDone {x}.",
-                 "{\"a\": \"}\"}");
+    assert_found("Here is the plan:\n```json\n{\"steps\": \"}\"}\n```\nDone {x}.",
+                 "{\"steps\": \"}\"}");
     /* a first fence that holds no object is passed over */
-    assert_found("```\nnot json\n```\n```json\n{\"b\": 2}\n```", "{\"b\": 2}");
+    assert_found("```\nnot json\n```\n```json\n{\"steps\": 2}\n```",
+                 "{\"steps\": 2}");
+    /* a fence on one line */
+    assert_found("Plan: ```json {\"steps\": []}``` and ```x```",
+                 "{\"steps\": []}");
 }
 
 static void test_planner_reply__object_inside_prose(void **state)
@@ -46,8 +52,12 @@ static void test_planner_reply__object_inside_prose(void **state)
     (void)state;
     assert_found("Use {braces} wisely. {\"steps\": [{\"x\": \"{\"}]} ok",
                  "{\"steps\": [{\"x\": \"{\"}]}");
-    assert_found("{\"a\": 1} and then {\"b\": 2}", "{\"a\": 1}");
-    assert_found("{ unclosed, then {\"a\": 1}", "{\"a\": 1}");
+    assert_found("{\"steps\": 1} and then {\"steps\": 2}", "{\"steps\": 1}");
+    assert_found("{ unclosed, then {\"steps\": 1}", "{\"steps\": 1}");
+    /* an example object in the prose is not the answer */
+    assert_found("Like {\"a\": 2}. Plan: {\"steps\": []}", "{\"steps\": []}");
+    /* a plan inside braces of prose */
+    assert_found("{see: {\"cannot_plan\": \"no\"}}", "{\"cannot_plan\": \"no\"}");
 }
 
 static void test_planner_reply__broken_plan_is_returned_not_its_inside(
@@ -63,7 +73,18 @@ static void test_planner_reply__broken_plan_is_returned_not_its_inside(
 static void test_planner_reply__escaped_quotes_in_strings(void **state)
 {
     (void)state;
-    assert_found("{\"a\": \"say \\\"}\\\" loudly\"}", "{\"a\": \"say \\\"}\\\" loudly\"}");
+    assert_found("{\"steps\": \"say \\\"}\\\" loudly\"}",
+                 "{\"steps\": \"say \\\"}\\\" loudly\"}");
+}
+
+static void test_planner_reply__references_in_prose_do_not_count(void **state)
+{
+    (void)state;
+    char text[4096] = "I use ";
+    for (int i = 0; i < 200; i++)
+        strcat(text, "${s} ");
+    strcat(text, "in {\"steps\": []}");
+    assert_found(text, "{\"steps\": []}");
 }
 
 static void test_planner_reply__none(void **state)
@@ -94,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_planner_reply__object_inside_prose),
         cmocka_unit_test(test_planner_reply__broken_plan_is_returned_not_its_inside),
         cmocka_unit_test(test_planner_reply__escaped_quotes_in_strings),
+        cmocka_unit_test(test_planner_reply__references_in_prose_do_not_count),
         cmocka_unit_test(test_planner_reply__none),
         cmocka_unit_test(test_planner_reply__many_braces_stay_cheap),
     };
