@@ -8,7 +8,10 @@
 #define KEEL_CLI_H
 
 #include <keel/config.h>
+#include <keel/exec.h>
 #include <keel/keel.h>
+#include <keel/policy.h>
+#include <keel/run.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -41,13 +44,22 @@ typedef struct cli_ctx {
     bool help;
     bool version;
     bool quiet_loader; /* do not warn about refused plugins */
+    const char *state_dir_flag; /* --state-dir DIR */
     /* command options (rows in options.c) */
     const char *args_json; /* invoke --args */
     const char *jobs;         /* run --jobs N */
     bool keep_going;          /* run --keep-going */
     const char *step_timeout; /* run --step-timeout SECONDS */
+    const char *durability;   /* run --durability fsync|none */
+    cli_list retry;           /* resume --retry STEP */
+    cli_list skip;            /* resume --skip STEP */
+    cli_list output;          /* resume --output JSON (one per --skip) */
+    const char *comment;      /* approve --comment TEXT */
+    const char *reason;       /* reject --reason TEXT */
     const char *to;           /* plan convert --to json|xml|dot */
     cli_list policy_files;    /* --policy FILE (repeatable) */
+    char *policy_used[CLI_MAX_LIST]; /* absolute paths of the policy loaded */
+    size_t n_policy_used;
     const char *user;         /* --user NAME */
     cli_list groups;          /* --group DN (repeatable) */
     /* LLM options (CLI_OPT_LLM): llm chat/ping, later goal */
@@ -94,6 +106,8 @@ typedef struct cli_command {
 #define CLI_OPT_TO 0x08u   /* --to FORMAT */
 #define CLI_OPT_POLICY 0x10u /* --policy FILE, --user NAME, --group DN */
 #define CLI_OPT_PLAN 0x20u   /* --yes, --dry-run, --plan-out, --max-repairs, ... */
+#define CLI_OPT_RESUME 0x40u /* --retry STEP, --skip STEP, --output JSON */
+#define CLI_OPT_DECIDE 0x80u /* --comment TEXT, --reason TEXT */
 
 typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
 
@@ -138,6 +152,22 @@ int cli_load_policy(cli_ctx *ctx, struct keel_policy **out);
 void cli_principal(const cli_ctx *ctx, struct keel_principal *out);
 int cmd_llm_chat(cli_ctx *ctx);
 int cmd_goal(cli_ctx *ctx);
+int cmd_resume(cli_ctx *ctx);
+int cmd_approve(cli_ctx *ctx);
+int cmd_reject(cli_ctx *ctx);
+int cmd_runs_list(cli_ctx *ctx);
+int cmd_runs_show(cli_ctx *ctx);
+int cmd_runs_verify(cli_ctx *ctx);
+
+/* The state directory: --state-dir, else the configuration's. */
+const char *cli_state_dir(cli_ctx *ctx);
+
+struct keel_run_meta;
+/* Creates a run for a checked plan and runs it: durable, journalled, with
+ * progress or JSON events; returns the exit code. */
+int cli_run_durable(cli_ctx *ctx, const struct keel_plan *p,
+                    struct keel_run_meta *meta, const struct keel_exec_opts *opts,
+                    const struct keel_policy *pol, bool show_progress);
 int cmd_eval(cli_ctx *ctx);
 
 struct keel_llm;
@@ -152,13 +182,14 @@ void cli_print_diags(const struct keel_diags *d, const char *file);
 struct keel_exec_opts;
 struct keel_plan;
 int cli_parse_run_opts(struct keel_exec_opts *o, const cli_ctx *ctx);
-/* Runs a checked plan with the run-time policy phase, progress on stderr
- * (on a terminal, or always when show_progress) or JSON events with --json,
- * then prints the output; returns the exit code. */
-int cli_run_plan(cli_ctx *ctx, const struct keel_plan *p,
-                 const struct keel_exec_opts *opts,
-                 const struct keel_policy *pol,
-                 const struct keel_principal *who, bool show_progress);
+/* Progress for a run on stderr (on a terminal, or always when
+ * show_progress), or JSON events with --json: sets o->on_event and o->ud. */
+void cli_progress_opts(const cli_ctx *ctx, struct keel_exec_opts *o,
+                       size_t n_steps, bool show_progress);
+/* Prints a run's end (the output, or the error; a run_finished event with
+ * --json) and returns the exit code. */
+int cli_finish_run(const cli_ctx *ctx, int rc, const keel_value *out,
+                   const keel_error *err);
 /* <dir of the keel binary>/../REL when it exists, into buf. */
 bool cli_install_path(char *buf, size_t cap, const char *rel);
 int cmd_llm_ping(cli_ctx *ctx);

@@ -223,6 +223,9 @@ int cli_open_kernel(cli_ctx *ctx)
 
 void cli_close(cli_ctx *ctx)
 {
+    for (size_t i = 0; i < ctx->n_policy_used; i++)
+        free(ctx->policy_used[i]);
+    ctx->n_policy_used = 0;
     keel_kernel_free(ctx->kernel);
     keel_config_free(ctx->config);
     ctx->kernel = NULL;

@@ -79,7 +79,8 @@ static void on_event(void *ud, const keel_exec_event *ev)
         print_event_json(ev);
         return;
     }
-    if (!pg->show)
+    /* "started" lines only live on a terminal; logs keep the outcomes */
+    if (!pg->show || (ev->kind == KEEL_EV_STEP_STARTED && !pg->timed))
         return;
     fprintf(stderr, "  [%zu/%zu] %s (%s): ", ev->step + 1, pg->n, ev->id,
             ev->call);
@@ -129,8 +130,8 @@ int cli_parse_run_opts(keel_exec_opts *o, const cli_ctx *ctx)
     return 0;
 }
 
-static int print_run_end(const cli_ctx *ctx, int rc, const keel_value *out,
-                         const keel_error *err)
+int cli_finish_run(const cli_ctx *ctx, int rc, const keel_value *out,
+                   const keel_error *err)
 {
     if (ctx->json) {
         keel_value *o = keel_value_object();
@@ -150,21 +151,13 @@ static int print_run_end(const cli_ctx *ctx, int rc, const keel_value *out,
     return KEEL_EXIT_OK;
 }
 
-int cli_run_plan(cli_ctx *ctx, const keel_plan *p, const keel_exec_opts *opts,
-                 const keel_policy *pol, const keel_principal *who,
-                 bool show_progress)
+void cli_progress_opts(const cli_ctx *ctx, keel_exec_opts *o, size_t n_steps,
+                       bool show_progress)
 {
+    /* one run per keel process: the progress state can be static */
+    static progress pg;
     bool tty = isatty(STDERR_FILENO) != 0;
-    progress pg = {ctx->json, show_progress || tty, tty, p->n_steps};
-    keel_exec_opts o = *opts;
-    o.on_event = on_event;
-    o.ud = &pg;
-    o.policy = pol;
-    o.principal = who;
-    keel_value *out = NULL;
-    keel_error err = {0};
-    int rc = keel_plan_run(&out, ctx->kernel, p, &o, &err);
-    int code = print_run_end(ctx, rc, out, &err);
-    keel_value_unref(out);
-    return code;
+    pg = (progress){ctx->json, show_progress || tty, tty, n_steps};
+    o->on_event = on_event;
+    o->ud = &pg;
 }

@@ -5,6 +5,7 @@
 #include "cli_planner.h"
 
 #include <keel/exec.h>
+#include <keel/run.h>
 
 #include <string.h>
 #include <unistd.h>
@@ -290,17 +291,6 @@ static int confirm(const cli_ctx *ctx)
     return 0;
 }
 
-/* A plan that needs approval stops before anything runs. */
-static int approval_stop(const keel_planner_result *r)
-{
-    for (size_t i = 0; i < r->plan->n_steps; i++)
-        if (r->decisions[i].verdict == KEEL_VERDICT_APPROVAL)
-            fprintf(stderr, "keel: step '%s' (%s) %s; nothing ran\n",
-                    r->plan->steps[i].id, r->plan->steps[i].call,
-                    r->decisions[i].reason);
-    return KEEL_EXIT_APPROVAL;
-}
-
 static int after_planning(cli_ctx *ctx, const keel_planner_result *r,
                           const keel_exec_opts *run, const keel_policy *pol,
                           const keel_principal *who)
@@ -316,11 +306,21 @@ static int after_planning(cli_ctx *ctx, const keel_planner_result *r,
         return rc;
     if (ctx->dry_run)
         return KEEL_EXIT_OK;
-    if (r->verdict == KEEL_VERDICT_APPROVAL)
-        return approval_stop(r);
     if ((rc = confirm(ctx)) != 0)
         return rc < 0 ? KEEL_EXIT_OK : rc;
-    return cli_run_plan(ctx, r->plan, run, pol, who, true);
+    keel_run_llm_call calls[KEEL_PLANNER_MAX_CALLS];
+    for (size_t i = 0; i < r->n_calls; i++)
+        calls[i] = (keel_run_llm_call){r->calls[i].model, r->calls[i].start_ms,
+                                       r->calls[i].ms, r->calls[i].input_tokens,
+                                       r->calls[i].output_tokens,
+                                       r->calls[i].cost};
+    keel_run_meta meta = {.goal = r->plan->goal, .principal = who,
+                          .policy = pol,
+                          .policy_files = (const char *const *)ctx->policy_used,
+                          .n_policy_files = ctx->n_policy_used,
+                          .template_hash = r->template_hash,
+                          .llm_calls = calls, .n_llm_calls = r->n_calls};
+    return cli_run_durable(ctx, r->plan, &meta, run, pol, true);
 }
 
 static void say_planning(const cli_ctx *ctx, const keel_llm *llm,

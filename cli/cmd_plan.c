@@ -6,6 +6,7 @@
 #include <keel/exec.h>
 #include <keel/plan.h>
 #include <keel/policy.h>
+#include <keel/run.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -58,10 +59,10 @@ static int policy_phase(const cli_ctx *ctx, const keel_plan *p,
     }
     if (v == KEEL_VERDICT_DENY)
         cli_print_diags(&d, ctx->pos[0]);
-    for (size_t i = 0; v == KEEL_VERDICT_APPROVAL && i < p->n_steps; i++)
+    for (size_t i = 0; v == KEEL_VERDICT_APPROVAL && !quiet && i < p->n_steps; i++)
         if (ds[i].verdict == KEEL_VERDICT_APPROVAL)
-            fprintf(stderr, "keel: step '%s' (%s) %s; nothing ran\n",
-                    p->steps[i].id, p->steps[i].call, ds[i].reason);
+            fprintf(stderr, "keel: step '%s' (%s) %s\n", p->steps[i].id,
+                    p->steps[i].call, ds[i].reason);
     keel_diags_free(&d);
     free(ds);
     return v == KEEL_VERDICT_DENY       ? KEEL_EXIT_DENIED
@@ -140,6 +141,9 @@ int cmd_run(cli_ctx *ctx)
         rc = cli_load_policy(ctx, &pol);
     if (rc == 0)
         rc = policy_phase(ctx, p, pol, true); /* no policy: no side effects */
+    /* a step that needs approval stops the run when it is reached */
+    if (rc == KEEL_EXIT_APPROVAL)
+        rc = 0;
     if (rc) { /* denied statically: not a single step runs */
         keel_policy_free(pol);
         keel_plan_free(p);
@@ -147,7 +151,10 @@ int cmd_run(cli_ctx *ctx)
     }
     keel_principal who;
     cli_principal(ctx, &who);
-    int code = cli_run_plan(ctx, p, &o, pol, &who, false);
+    keel_run_meta meta = {.principal = &who, .policy = pol,
+                          .policy_files = (const char *const *)ctx->policy_used,
+                          .n_policy_files = ctx->n_policy_used};
+    int code = cli_run_durable(ctx, p, &meta, &o, pol, false);
     keel_policy_free(pol);
     keel_plan_free(p);
     return code;

@@ -34,12 +34,24 @@ static void print_diag_lines(const keel_diags *d)
         fprintf(stderr, "keel: error: %s\n", d->items[i].message);
 }
 
+/* Remembers the files as absolute paths: a run records them, so that
+ * resuming it loads the same policy. */
+static void remember(cli_ctx *ctx, const char *const *files, size_t n)
+{
+    for (size_t i = 0; i < n && ctx->n_policy_used < CLI_MAX_LIST; i++) {
+        char *abs = realpath(files[i], NULL);
+        if (abs)
+            ctx->policy_used[ctx->n_policy_used++] = abs;
+    }
+}
+
 static int load_files(keel_policy **out, cli_ctx *ctx, const char *const *files,
                       size_t n)
 {
     int rc = cli_open_kernel(ctx);
     if (rc)
         return rc;
+    remember(ctx, files, n);
     keel_diags d;
     keel_diags_init(&d);
     rc = keel_policy_load(out, files, n, ctx->kernel, &d);

@@ -77,6 +77,38 @@ const cli_command cli_commands[] = {
      "one JSON event per line and a final run_finished event. Exit 0, 1 (a\n"
      "step failed) or 2 (invalid plan).",
      CLI_OPT_RUN | CLI_OPT_POLICY, cmd_run},
+    {"resume", "keel resume ID [--retry STEP]... [--skip STEP --output JSON]... [--jobs N]",
+     "Continue a stopped, failed or crashed run.",
+     "Steps that finished are not run again: their journalled outputs (with\n"
+     "their provenance labels) are used. A step that started and has no end\n"
+     "is run again only if its function is idempotent; otherwise keel stops\n"
+     "and names it, and an operator decides: --retry STEP runs it again,\n"
+     "--skip STEP --output JSON takes it as done with that output. The run's\n"
+     "policy files are loaded again (or --policy). Exit codes as keel run.",
+     CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_RESUME, cmd_resume},
+    {"approve", "keel approve ID STEP [--comment TEXT]",
+     "Approve a step that waits for approval; then keel resume ID.",
+     "The approval records who approved (--user, or the logged-in user) and\n"
+     "is bound to the plan's hash, the step, the exact arguments it was\n"
+     "requested with and the requester: if any differs when the step runs,\n"
+     "it does not count. The policy may require an approver other than the\n"
+     "requester, or one in a role (exit 3 otherwise).",
+     CLI_OPT_POLICY | CLI_OPT_DECIDE, cmd_approve},
+    {"reject", "keel reject ID STEP --reason TEXT",
+     "Reject a step that waits for approval: the run fails with the reason.",
+     NULL, CLI_OPT_POLICY | CLI_OPT_DECIDE, cmd_reject},
+    {"runs", "keel runs [list] [--json]",
+     "List runs: id, user, state, start, duration, steps, tokens, goal.",
+     NULL, 0, cmd_runs_list},
+    {"runs list", "keel runs list [--json]",
+     "List runs: id, user, state, start, duration, steps, tokens, goal.",
+     NULL, 0, cmd_runs_list},
+    {"runs show", "keel runs show ID [--json]",
+     "Show a run: each step's state, timing, output and decisions.",
+     NULL, 0, cmd_runs_show},
+    {"runs verify", "keel runs verify ID",
+     "Check a run's journal chain; name the first edited, removed or "
+     "reordered record.", NULL, 0, cmd_runs_verify},
     {"policy check", "keel policy check FILE...",
      "Validate policy files against the schema and the loaded functions.",
      "Each file is checked against policy.xsd, then linted: unknown\n"

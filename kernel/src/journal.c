@@ -206,8 +206,8 @@ static int64_t wall_ms(void)
 }
 
 /* The record as it will be written: the caller's members, then ours. */
-static int seal(char **line, char hash[65], keel_journal *j,
-                const keel_value *record)
+static int seal(char **line, char hash[65], keel_value **sealed,
+                keel_journal *j, const keel_value *record)
 {
     keel_value *r = keel_value_object();
     int rc = r ? 0 : KEEL_ENOMEM;
@@ -226,6 +226,8 @@ static int seal(char **line, char hash[65], keel_journal *j,
         rc = keel_value_object_set_take(r, "hash", keel_value_cstring(hash));
     if (rc == 0)
         rc = keel_value_to_canonical_json(line, r);
+    if (rc == 0 && sealed)
+        *sealed = keel_value_ref(r);
     keel_value_unref(r);
     return rc;
 }
@@ -254,11 +256,12 @@ static int write_line(int fd, const char *line)
 }
 
 int keel_journal_append(keel_journal *j, const keel_value *record,
-                        keel_error *err)
+                        keel_value **sealed, keel_error *err)
 {
     pthread_mutex_lock(&j->mu);
     char *line = NULL, hash[65];
-    int rc = seal(&line, hash, j, record);
+    keel_value *rec = NULL;
+    int rc = seal(&line, hash, &rec, j, record);
     if (rc)
         rc = keel_error_set(err, rc, "journal: out of memory");
     else if (write_line(j->fd, line) != 0 ||
@@ -269,12 +272,15 @@ int keel_journal_append(keel_journal *j, const keel_value *record,
         j->seq++;
         j->size += (off_t)strlen(line) + 1;
         memcpy(j->last, hash, 65);
+        if (sealed)
+            *sealed = keel_value_ref(rec);
     } else if (line && ftruncate(j->fd, j->size) != 0) {
         /* a half-written record stays; readers see a torn tail, as after
          * a crash, and the next open cuts it */
         keel_error_prefix(err, "journal left with a torn last record");
     }
     keel_free(line);
+    keel_value_unref(rec);
     pthread_mutex_unlock(&j->mu);
     return rc;
 }

@@ -74,9 +74,8 @@ static int policy_gate(exec *e, const keel_plan_step *s, const keel_fn_info *fn,
     keel_decision d;
     keel_policy_decide(&d, e->o->policy, e->o->principal, fn, args);
     const keel_exec_hooks *h = e->o->hooks;
-    if (d.verdict == KEEL_VERDICT_APPROVAL && h && h->approved &&
-        h->approved(h->ud, (size_t)(s - e->p->steps), args, &d))
-        return 0;
+    if (d.verdict == KEEL_VERDICT_APPROVAL && h && h->approval)
+        return h->approval(h->ud, (size_t)(s - e->p->steps), args, &d, err);
     if (d.verdict == KEEL_VERDICT_DENY)
         return keel_error_set(err, KEEL_EDENIED, "policy: %s", d.reason);
     if (d.verdict == KEEL_VERDICT_APPROVAL)
@@ -415,7 +414,8 @@ static int finish(keel_value **out, exec *e, keel_error *err)
         const step_run *sr = &e->runs[e->first_failure];
         const keel_plan_step *s = &e->p->steps[e->first_failure];
         return keel_error_set(err, sr->rc ? sr->rc : KEEL_EFAILED,
-                              "step '%s' (%s) failed: %s", s->id, s->call,
+                              "step '%s' (%s)%s %s", s->id, s->call,
+                              sr->rc == KEEL_EAPPROVAL ? ":" : " failed:",
                               sr->error.msg);
     }
     if (!e->p->output) {

@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_REPAIRS 10
 #define MAX_MESSAGES (2 + 2 * MAX_REPAIRS)
@@ -280,10 +281,21 @@ static int ask(planner *pl, keel_llm_reply *reply, int attempt)
         .max_tokens = pl->o->max_reply_tokens ? pl->o->max_reply_tokens : 4096,
         .timeout_ms = pl->o->timeout_ms};
     emit(pl, KEEL_PLANNER_REQUEST, attempt, NULL, NULL);
+    struct timespec t0;
+    clock_gettime(CLOCK_REALTIME, &t0);
     rc = keel_llm_chat(reply, pl->o->llm, &req, pl->err);
     r->llm_calls++;
     if (rc)
         return rc;
+    if (r->n_calls < KEEL_PLANNER_MAX_CALLS) {
+        keel_planner_call *c = &r->calls[r->n_calls++];
+        snprintf(c->model, sizeof(c->model), "%s", reply->model ? reply->model : "");
+        c->start_ms = (int64_t)t0.tv_sec * 1000 + t0.tv_nsec / 1000000;
+        c->ms = reply->latency_ms;
+        c->input_tokens = reply->input_tokens;
+        c->output_tokens = reply->output_tokens;
+        c->cost = reply->cost;
+    }
     r->input_tokens += reply->input_tokens;
     r->output_tokens += reply->output_tokens;
     r->cost += reply->cost;

@@ -24,7 +24,8 @@ want_code=0
 expand "$dir/$name.out" > "$tmp/want_out"
 if [ -f "$dir/$name.err" ]; then expand "$dir/$name.err" > "$tmp/want_err"; else : > "$tmp/want_err"; fi
 # timings vary: "ms":12.3 is compared as "ms":N
-sed -i -E -e "s|$tmp|@HOME@|g" -e 's/"ms":[0-9.e+-]+/"ms":N/g' "$tmp/out" "$tmp/err"
+sed -i -E -e "s|$tmp|@HOME@|g" -e 's/"ms":[0-9.e+-]+/"ms":N/g' \
+    -e 's/[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}/RUNID/g' "$tmp/out" "$tmp/err"
 ok=1
 if [ "$code" != "$want_code" ]; then
     echo "$name: exit code $code, expected $want_code"; ok=0

@@ -55,11 +55,13 @@ typedef struct keel_exec_hooks {
      * thread. Nonzero fails the step (its output is not used). */
     int (*ended)(void *ud, size_t step, const keel_value *output,
                  const keel_error *failure, keel_error *err);
-    /* The run-time policy says this call needs approval: true when an
-     * approval of exactly these resolved arguments is on record (the hook
-     * may record the request). On a worker thread. */
-    bool (*approved)(void *ud, size_t step, const keel_value *args,
-                     const struct keel_decision *d);
+    /* The run-time policy says this call needs approval. 0 when an
+     * approval of exactly these resolved arguments is on record (the call
+     * goes ahead); KEEL_EAPPROVAL when it is still to be given (the hook
+     * records the request); KEEL_EDENIED when it was rejected. err says
+     * why. On a worker thread. */
+    int (*approval)(void *ud, size_t step, const keel_value *args,
+                    const struct keel_decision *d, keel_error *err);
     void *ud;
 } keel_exec_hooks;
 

@@ -60,6 +60,17 @@ typedef struct keel_planner_opts {
     void *ud;
 } keel_planner_opts;
 
+/* One answered model request, for journals and traces. */
+typedef struct keel_planner_call {
+    char model[96];
+    int64_t start_ms; /* wall clock, ms since the epoch */
+    double ms;
+    int64_t input_tokens, output_tokens;
+    double cost;
+} keel_planner_call;
+
+#define KEEL_PLANNER_MAX_CALLS 11 /* the first request and 10 repairs */
+
 /* What planning produced. Free with keel_planner_result_free. */
 typedef struct keel_planner_result {
     keel_plan *plan;           /* the validated plan, or NULL */
@@ -77,6 +88,8 @@ typedef struct keel_planner_result {
     char cache_key[65];
     size_t catalog_size;       /* functions shown to the model */
     char cache_error[256];     /* why the cache was not used, or "" */
+    keel_planner_call calls[KEEL_PLANNER_MAX_CALLS];
+    size_t n_calls;
 } keel_planner_result;
 
 void keel_planner_result_free(keel_planner_result *r);

@@ -1,0 +1,76 @@
+/*
+ * run_internal.h - what the run files share: the run object, appending to
+ * its journal, and reading its records.
+ */
+#ifndef KEEL_RUN_INTERNAL_H
+#define KEEL_RUN_INTERNAL_H
+
+#include <keel/run.h>
+
+#include "journal.h"
+
+#include <limits.h>
+#include <pthread.h>
+
+#define RUN_MAX_GROUPS 256
+
+struct keel_run {
+    char id[64];
+    char dir[PATH_MAX];
+    keel_plan *plan;
+    char plan_hash[65];
+    keel_value *meta;    /* run.json */
+    keel_value *records; /* the journal, as written */
+    keel_journal *journal;
+    pthread_mutex_t mu;  /* records: appended from worker threads */
+    keel_principal who;  /* borrowed from meta */
+    const char *groups[RUN_MAX_GROUPS];
+    const char *policy_files[32];
+    size_t n_policy_files;
+    int lock_fd;
+    bool durable;
+};
+
+/* Appends an event (an object with "event") to the journal, fsynced when
+ * the run is durable, and to r->records. */
+int run_append(keel_run *r, keel_value *event, keel_error *err);
+/* A new event object {"event": name} (NULL when out of memory). */
+keel_value *run_event(const char *name);
+/* Sets key to a string member (copied); a no-op on a NULL object. */
+void run_set_str(keel_value *o, const char *key, const char *s);
+
+/* Takes the run's lock (one process at a time writes to a run), then
+ * reads the journal again and opens it for appending: what another
+ * process wrote before the lock was taken is seen. */
+int run_lock(keel_run *r, keel_error *err);
+
+/* Appends approval_granted or approval_rejected (text: comment or reason)
+ * for step and the hash of the arguments it was requested with. */
+int run_record_decision(keel_run *r, const char *step, const char *args_hash,
+                        const keel_principal *approver, bool granted,
+                        const char *text, keel_error *err);
+
+/* The state of each step, read from the records. */
+typedef enum run_step_state {
+    RS_PENDING,  /* never started */
+    RS_DONE,     /* finished: output recorded */
+    RS_FAILED,   /* failed: may run again */
+    RS_IN_DOUBT  /* started, no end recorded */
+} run_step_state;
+
+typedef struct run_step_view {
+    run_step_state state;
+    const keel_value *finish; /* the step_finished record, or NULL */
+    const keel_value *request;  /* latest approval_requested, or NULL */
+    const keel_value *decision; /* latest granted/rejected after it */
+} run_step_view;
+
+/* One view per plan step (caller frees with keel_free). */
+int run_views(run_step_view **out, const keel_run *r);
+/* The last record with this event name, or NULL. */
+const keel_value *run_last(const keel_run *r, const char *event);
+
+/* SHA-256 of the canonical JSON of args. */
+int run_args_hash(char out[65], const keel_value *args);
+
+#endif

@@ -1,0 +1,499 @@
+/*
+ * run_store.c - run directories: create, open, list, lock.
+ *
+ *   <state_dir>/runs/<id>/plan.json     the validated plan (canonical)
+ *                         run.json      who, what, under which policy
+ *                         journal.jsonl the hash-chained events
+ *                         lock          held by the process working on it
+ */
+#include "run_internal.h"
+
+#include "alloc.h"
+#include "file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_META_BYTES (1u << 20)
+
+keel_value *run_event(const char *name)
+{
+    keel_value *o = keel_value_object();
+    if (o && keel_value_object_set_take(o, "event", keel_value_cstring(name))) {
+        keel_value_unref(o);
+        return NULL;
+    }
+    return o;
+}
+
+void run_set_str(keel_value *o, const char *key, const char *s)
+{
+    if (o && s)
+        keel_value_object_set_take(o, key, keel_value_cstring(s));
+}
+
+int run_append(keel_run *r, keel_value *event, keel_error *err)
+{
+    if (!event)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    keel_value *sealed = NULL;
+    int rc = keel_journal_append(r->journal, event, &sealed, err);
+    if (rc == 0) {
+        pthread_mutex_lock(&r->mu);
+        rc = keel_value_list_append_take(r->records, sealed);
+        pthread_mutex_unlock(&r->mu);
+        if (rc)
+            rc = keel_error_set(err, rc, "out of memory");
+    }
+    return rc;
+}
+
+int run_args_hash(char out[65], const keel_value *args)
+{
+    char *canon = NULL;
+    int rc = keel_value_to_canonical_json(&canon, args);
+    if (rc == 0)
+        keel_sha256_hex(out, canon, strlen(canon));
+    keel_free(canon);
+    return rc;
+}
+
+static void new_id(char *out, size_t cap)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+    unsigned char rnd[3] = {0};
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(rnd, 1, sizeof(rnd), f) != sizeof(rnd)) {
+        uint64_t x = (uint64_t)keel_now_ns() ^ (uint64_t)getpid() << 20;
+        memcpy(rnd, &x, sizeof(rnd));
+    }
+    if (f)
+        fclose(f);
+    snprintf(out, cap, "%s-%02x%02x%02x", stamp, rnd[0], rnd[1], rnd[2]);
+}
+
+/* An id names a directory: nothing that could leave runs/. */
+static bool valid_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > 60 || id[0] == '.')
+        return false;
+    for (const char *c = id; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= 'a' && *c <= 'z') || *c == '-' || *c == '_'))
+            return false;
+    return true;
+}
+
+static keel_run *run_alloc(void)
+{
+    keel_run *r = keel_calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->lock_fd = -1;
+    r->records = keel_value_list();
+    pthread_mutex_init(&r->mu, NULL);
+    if (!r->records) {
+        keel_run_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void keel_run_free(keel_run *r)
+{
+    if (!r)
+        return;
+    keel_journal_close(r->journal);
+    if (r->lock_fd >= 0)
+        close(r->lock_fd); /* releases the lock */
+    keel_plan_free(r->plan);
+    keel_value_unref(r->meta);
+    keel_value_unref(r->records);
+    pthread_mutex_destroy(&r->mu);
+    keel_free(r);
+}
+
+/* Points r->who and the policy files at the strings of r->meta. */
+static int bind_meta(keel_run *r, keel_error *err)
+{
+    const keel_value *p = keel_value_object_get(r->meta, "principal");
+    const keel_value *groups = keel_value_object_get(p, "groups");
+    r->who.uid = keel_value_get_string(keel_value_object_get(p, "uid"), NULL);
+    r->who.dn = keel_value_get_string(keel_value_object_get(p, "dn"), NULL);
+    if (!r->who.uid || keel_value_len(groups) > RUN_MAX_GROUPS)
+        return keel_error_set(err, KEEL_EINVAL, "%s/run.json: principal: "
+                              "expected {\"uid\", \"groups\": [...]}", r->dir);
+    for (size_t i = 0; i < keel_value_len(groups); i++)
+        if (!(r->groups[i] = keel_value_get_string(keel_value_list_at(groups, i), NULL)))
+            return keel_error_set(err, KEEL_EINVAL, "%s/run.json: "
+                                  "principal.groups[%zu]: expected a string",
+                                  r->dir, i);
+    r->who.groups = r->groups;
+    r->who.n_groups = keel_value_len(groups);
+    const keel_value *files = keel_value_object_get(
+        keel_value_object_get(r->meta, "policy"), "files");
+    for (size_t i = 0; i < keel_value_len(files) && i < 32; i++)
+        if ((r->policy_files[r->n_policy_files] =
+                 keel_value_get_string(keel_value_list_at(files, i), NULL)))
+            r->n_policy_files++;
+    return 0;
+}
+
+static keel_value *principal_value(const keel_principal *who)
+{
+    keel_value *o = keel_value_object(), *g = keel_value_list();
+    run_set_str(o, "uid", who && who->uid ? who->uid : "unknown");
+    run_set_str(o, "dn", who ? who->dn : NULL);
+    for (size_t i = 0; who && g && i < who->n_groups; i++)
+        keel_value_list_append_take(g, keel_value_cstring(who->groups[i]));
+    if (o && g)
+        keel_value_object_set_take(o, "groups", g);
+    else
+        keel_value_unref(g);
+    return o;
+}
+
+static keel_value *llm_calls_value(const keel_run_meta *m)
+{
+    keel_value *list = keel_value_list();
+    for (size_t i = 0; list && i < m->n_llm_calls; i++) {
+        const keel_run_llm_call *c = &m->llm_calls[i];
+        keel_value *o = keel_value_object();
+        run_set_str(o, "model", c->model);
+        keel_value_object_set_take(o, "start_ms", keel_value_int(c->start_ms));
+        keel_value_object_set_take(o, "ms", keel_value_float(c->ms));
+        keel_value_object_set_take(o, "input_tokens", keel_value_int(c->input_tokens));
+        keel_value_object_set_take(o, "output_tokens", keel_value_int(c->output_tokens));
+        keel_value_object_set_take(o, "cost", keel_value_float(c->cost));
+        keel_value_list_append_take(list, o);
+    }
+    return list;
+}
+
+static keel_value *meta_value(const keel_run *r, const keel_run_meta *m)
+{
+    keel_value *o = keel_value_object(), *pol = keel_value_object();
+    keel_value *files = keel_value_list();
+    run_set_str(o, "id", r->id);
+    run_set_str(o, "goal", m->goal);
+    keel_value_object_set_take(o, "principal", principal_value(m->principal));
+    run_set_str(pol, "hash", m->policy ? keel_policy_hash(m->policy) : NULL);
+    for (size_t i = 0; files && i < m->n_policy_files; i++)
+        keel_value_list_append_take(files, keel_value_cstring(m->policy_files[i]));
+    keel_value_object_set_take(pol, "files", files);
+    keel_value_object_set_take(o, "policy", pol);
+    run_set_str(o, "plan_hash", r->plan_hash);
+    run_set_str(o, "template_hash", m->template_hash);
+    keel_value_object_set_take(o, "llm_calls", llm_calls_value(m));
+    keel_value_object_set_take(o, "created_ms",
+                               keel_value_int((int64_t)time(NULL) * 1000));
+    return o;
+}
+
+static int write_json_file(const char *dir, const char *name,
+                           const keel_value *v, keel_error *err)
+{
+    char path[PATH_MAX + 32], *json = NULL;
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (keel_value_to_canonical_json(&json, v) != 0)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    int rc = keel_file_write_atomic(path, json, strlen(json), 0600, err);
+    keel_free(json);
+    return rc;
+}
+
+static int open_journal(keel_run *r, bool durable, keel_error *err)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
+    return keel_journal_open(&r->journal, path, r->id, durable, err);
+}
+
+static int make_dir(keel_run *r, const char *state_dir, keel_error *err)
+{
+    char runs[PATH_MAX - 80];
+    if ((size_t)snprintf(runs, sizeof(runs), "%s/runs", state_dir) >=
+        sizeof(runs))
+        return keel_error_set(err, KEEL_EINVAL, "state directory: path too long");
+    int rc = keel_file_mkdirs(runs, 0700, err);
+    for (int tries = 0; rc == 0 && tries < 10; tries++) {
+        new_id(r->id, sizeof(r->id));
+        snprintf(r->dir, sizeof(r->dir), "%s/%s", runs, r->id);
+        if (mkdir(r->dir, 0700) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return keel_error_set(err, KEEL_EIO, "cannot create %s: %s",
+                                  r->dir, strerror(errno));
+    }
+    return rc ? rc : keel_error_set(err, KEEL_EIO, "cannot create a run "
+                                    "directory in %s", runs);
+}
+
+static int started_record(keel_run *r, const keel_run_meta *m, keel_error *err)
+{
+    keel_value *ev = run_event("run_started");
+    run_set_str(ev, "plan_hash", r->plan_hash);
+    run_set_str(ev, "policy_hash", m->policy ? keel_policy_hash(m->policy) : NULL);
+    run_set_str(ev, "principal", r->who.uid);
+    run_set_str(ev, "goal", m->goal);
+    return run_append(r, ev, err);
+}
+
+/* plan.json keeps the plan as written (member order included, so a
+ * resumed run's output reads like the original); its hash is the
+ * canonical one. */
+static int write_plan(keel_run *r, const keel_plan *plan, keel_error *err)
+{
+    char *json = NULL, path[PATH_MAX + 32];
+    keel_diags d;
+    keel_diags_init(&d);
+    int rc = keel_plan_hash(r->plan_hash, plan) || keel_plan_to_json(&json, plan) ||
+                     keel_plan_parse(&r->plan, json, strlen(json), &d)
+                 ? keel_error_set(err, KEEL_ENOMEM, "out of memory")
+                 : 0;
+    keel_diags_free(&d);
+    snprintf(path, sizeof(path), "%s/plan.json", r->dir);
+    if (rc == 0)
+        rc = keel_file_write_atomic(path, json, strlen(json), 0600, err);
+    keel_free(json);
+    return rc;
+}
+
+int keel_run_create(keel_run **out, const char *state_dir,
+                    const keel_plan *plan, const keel_run_meta *m,
+                    keel_error *err)
+{
+    *out = NULL;
+    keel_run *r = run_alloc();
+    if (!r)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    int rc = make_dir(r, state_dir, err);
+    if (rc == 0)
+        rc = write_plan(r, plan, err);
+    if (rc == 0 && !(r->meta = meta_value(r, m)))
+        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = bind_meta(r, err);
+    if (rc == 0)
+        rc = write_json_file(r->dir, "run.json", r->meta, err);
+    r->durable = m->durable;
+    if (rc == 0)
+        rc = run_lock(r, err);
+    if (rc == 0)
+        rc = started_record(r, m, err);
+    if (rc) {
+        keel_run_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+static int read_meta(keel_run *r, keel_error *err)
+{
+    char path[PATH_MAX + 32], *text = NULL;
+    size_t len = 0;
+    snprintf(path, sizeof(path), "%s/run.json", r->dir);
+    int rc = keel_file_read(&text, &len, path, MAX_META_BYTES, err);
+    if (rc == KEEL_ENOTFOUND)
+        return keel_error_set(err, rc, "no run %s (no %s)", r->id, path);
+    if (rc == 0 && keel_value_from_json(&r->meta, text, len, err) != 0)
+        rc = keel_error_prefix(err, "%s", path);
+    keel_free(text);
+    return rc ? rc : bind_meta(r, err);
+}
+
+/* plan.json must be the plan the journal started with. */
+static int read_plan(keel_run *r, keel_error *err)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/plan.json", r->dir);
+    keel_diags d;
+    keel_diags_init(&d);
+    int rc = keel_plan_load(&r->plan, path, &d);
+    if (rc)
+        keel_error_set(err, rc, "%s: %s", path,
+                       d.n ? d.items[0].message : "cannot read");
+    keel_diags_free(&d);
+    if (rc == 0 && keel_plan_hash(r->plan_hash, r->plan) != 0)
+        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    const keel_value *start = keel_value_list_at(r->records, 0);
+    const char *want = keel_value_get_string(
+        keel_value_object_get(start, "plan_hash"), NULL);
+    if (rc == 0 && (!want || strcmp(want, r->plan_hash) != 0))
+        rc = keel_error_set(err, KEEL_EINVAL, "%s: the plan was changed after "
+                            "the run started (hash %.12s, journalled %.12s); "
+                            "refusing to run it", path, r->plan_hash,
+                            want ? want : "none");
+    return rc;
+}
+
+int keel_run_open(keel_run **out, const char *state_dir, const char *id,
+                  bool durable, keel_error *err)
+{
+    *out = NULL;
+    if (!valid_id(id))
+        return keel_error_set(err, KEEL_EINVAL, "'%s' is not a run id", id);
+    keel_run *r = run_alloc();
+    if (!r)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    snprintf(r->id, sizeof(r->id), "%s", id);
+    if ((size_t)snprintf(r->dir, sizeof(r->dir), "%.3900s/runs/%s", state_dir,
+                         id) >= sizeof(r->dir)) {
+        keel_run_free(r);
+        return keel_error_set(err, KEEL_EINVAL, "state directory: path too long");
+    }
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
+    bool torn = false;
+    keel_value_unref(r->records);
+    r->records = NULL;
+    int rc = read_meta(r, err);
+    if (rc == 0)
+        rc = keel_journal_read(&r->records, &torn, path, r->id, err);
+    if (rc == 0 && keel_value_len(r->records) == 0)
+        rc = keel_error_set(err, KEEL_EINVAL, "%s: empty journal", path);
+    if (rc == 0)
+        rc = read_plan(r, err);
+    if (rc) {
+        keel_run_free(r);
+        return rc;
+    }
+    r->durable = durable;
+    *out = r;
+    return 0;
+}
+
+int run_lock(keel_run *r, keel_error *err)
+{
+    if (r->lock_fd >= 0)
+        return 0;
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/lock", r->dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return keel_error_set(err, KEEL_EEXISTS, "run %s is being worked on "
+                              "by another keel process", r->id);
+    }
+    r->lock_fd = fd;
+    /* from here on only we write: read what is there, then append */
+    snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
+    keel_value *recs = NULL;
+    bool torn = false;
+    int rc = 0;
+    if (access(path, F_OK) == 0) {
+        rc = keel_journal_read(&recs, &torn, path, r->id, err);
+        if (rc == 0) {
+            keel_value_unref(r->records);
+            r->records = recs;
+        } else {
+            keel_value_unref(recs);
+        }
+    }
+    return rc ? rc : open_journal(r, r->durable, err);
+}
+
+/* True when another process holds the run's lock. */
+static bool locked_elsewhere(const char *dir)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/lock", dir);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool busy = flock(fd, LOCK_EX | LOCK_NB) != 0;
+    close(fd);
+    return busy;
+}
+
+const char *keel_run_id(const keel_run *r) { return r->id; }
+const keel_plan *keel_run_plan(const keel_run *r) { return r->plan; }
+const keel_value *keel_run_records(const keel_run *r) { return r->records; }
+const keel_value *keel_run_meta_value(const keel_run *r) { return r->meta; }
+const keel_principal *keel_run_principal(const keel_run *r) { return &r->who; }
+
+const char *const *keel_run_policy_files(const keel_run *r, size_t *n)
+{
+    *n = r->n_policy_files;
+    return r->policy_files;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    return -strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static keel_value *damaged(const char *id, const keel_error *e)
+{
+    keel_value *o = keel_value_object();
+    run_set_str(o, "id", id);
+    run_set_str(o, "state", "damaged");
+    run_set_str(o, "error", e->msg);
+    return o;
+}
+
+static keel_value *summary_of(const char *state_dir, const char *id)
+{
+    keel_run *r = NULL;
+    keel_error e = {0};
+    keel_value *s = NULL;
+    if (keel_run_open(&r, state_dir, id, false, &e) != 0 ||
+        keel_run_summary(&s, r) != 0)
+        s = damaged(id, &e);
+    else if (locked_elsewhere(r->dir))
+        keel_value_object_set_take(s, "state", keel_value_cstring("running"));
+    keel_run_free(r);
+    return s;
+}
+
+int keel_run_list(keel_value **out, const char *state_dir, keel_error *err)
+{
+    *out = keel_value_list();
+    char runs[PATH_MAX];
+    snprintf(runs, sizeof(runs), "%s/runs", state_dir);
+    DIR *d = opendir(runs);
+    if (!d)
+        return errno == ENOENT ? 0 : keel_error_set(err, KEEL_EIO, "%s: %s",
+                                                    runs, strerror(errno));
+    char **ids = NULL;
+    size_t n = 0, cap = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        if (!valid_id(de->d_name))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **grown = keel_realloc(ids, cap * sizeof(char *));
+            if (!grown)
+                break;
+            ids = grown;
+        }
+        if (!(ids[n] = keel_strdup(de->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(ids, n, sizeof(char *), cmp_desc);
+    for (size_t i = 0; i < n; i++) {
+        keel_value_list_append_take(*out, summary_of(state_dir, ids[i]));
+        keel_free(ids[i]);
+    }
+    keel_free(ids);
+    return 0;
+}
