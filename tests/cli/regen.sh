@@ -16,7 +16,8 @@ for n in $names; do
          XDG_STATE_HOME="$tmp/state" $extra "$build/bin/keel" "$@" > "$tmp/out" 2> "$tmp/err"
      echo $? > "$tmp/code")
     sed -i -E -e "s|$tmp|@HOME@|g" -e "s|$build|@BUILD@|g" -e "s|$src|@SRC@|g" \
-        -e 's/"ms":[0-9.e+-]+/"ms":N/g' "$tmp/out" "$tmp/err"
+        -e 's/"([a-z]+_)?ms":[0-9.e+-]+/"\1ms":N/g' \
+        -e 's/[0-9]+\.[0-9]+ ms\b/N ms/g' "$tmp/out" "$tmp/err"
     cp "$tmp/out" "$dir/$n.out"
     rm -f "$dir/$n.err" "$dir/$n.code"
     [ -s "$tmp/err" ] && cp "$tmp/err" "$dir/$n.err"
