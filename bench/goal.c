@@ -67,12 +67,9 @@ typedef struct bench {
     int runs;
 } bench;
 
-/* Runs argv with stdout and stderr to /dev/null; wall time and peak RSS. */
-static sample spawn(char *const argv[])
+/* Starts argv with stdout and stderr to /dev/null. */
+static pid_t start(char *const argv[])
 {
-    sample s = {0, 0, 0, -1};
-    struct rusage ru;
-    int64_t t0 = keel_now_ns();
     pid_t pid = fork();
     if (pid == 0) {
         int null = open("/dev/null", O_WRONLY);
@@ -83,6 +80,16 @@ static sample spawn(char *const argv[])
         execv(argv[0], argv);
         _exit(127);
     }
+    return pid;
+}
+
+/* Runs argv to its end: wall time and peak RSS. */
+static sample spawn(char *const argv[])
+{
+    sample s = {0, 0, 0, -1};
+    struct rusage ru;
+    int64_t t0 = keel_now_ns();
+    pid_t pid = start(argv);
     if (pid < 0 || wait4(pid, &s.status, 0, &ru) != pid)
         return s;
     s.wall_ms = (double)(keel_now_ns() - t0) / 1e6;
@@ -200,6 +207,43 @@ static void report_split(series *t, series *v, series *p, series *r, series *g)
            median_of(p->rss, p->n), median_of(r->rss, r->n));
 }
 
+/* One field of /proc/PID/smaps_rollup, in MB (-1 when unreadable). */
+static double rollup_mb(const char *text, const char *field)
+{
+    const char *at = strstr(text, field);
+    return at ? strtod(at + strlen(field), NULL) / 1024.0 : -1;
+}
+
+/* What the resident memory of `keel goal` is made of, read while the mock
+ * holds back its reply (so after start-up, plugins and the prompt). */
+static void report_memory(bench *b, char *const argv[])
+{
+    char delayed[sizeof(b->reply) + 32], path[64], text[4096] = "";
+    snprintf(delayed, sizeof(delayed), "{\"delay_ms\": 300, %s", b->reply + 1);
+    mock_llm_reset(b->mock);
+    mock_llm_push(b->mock, delayed);
+    pid_t pid = start(argv);
+    for (int i = 0; pid > 0 && i < 400 && mock_llm_count(b->mock) == 0; i++)
+        usleep(5000);
+    snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+    text[n] = '\0';
+    if (f)
+        fclose(f);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    printf("\nresident memory of keel goal while it waits for the model "
+           "(/proc/PID/smaps_rollup):\n");
+    printf("  RSS %.1f MB: %.1f MB shared library pages (Shared_Clean), "
+           "%.1f MB private clean,\n",
+           rollup_mb(text, "\nRss:"), rollup_mb(text, "\nShared_Clean:"),
+           rollup_mb(text, "\nPrivate_Clean:"));
+    printf("  %.1f MB keel's own writable memory (Private_Dirty: heap, "
+           "stacks, data); PSS %.1f MB\n",
+           rollup_mb(text, "\nPrivate_Dirty:"), rollup_mb(text, "\nPss:"));
+}
+
 /* keel beside this binary; a clean environment in a scratch directory. */
 static int setup(bench *b)
 {
@@ -246,12 +290,14 @@ int main(int argc, char **argv)
 {
     bench b;
     memset(&b, 0, sizeof(b));
-    b.runs = argc > 1 ? atoi(argv[1]) : 50;
-    if (b.runs < 1 || b.runs > MAX_RUNS) {
+    char *end = NULL;
+    long runs = argc > 1 ? strtol(argv[1], &end, 10) : 50;
+    if (runs < 1 || runs > MAX_RUNS || (end && *end)) {
         fprintf(stderr, "usage: bench_goal [RUNS], RUNS from 1 to %d\n",
                 MAX_RUNS);
         return 2;
     }
+    b.runs = (int)runs;
     if (setup(&b) != 0) {
         fprintf(stderr, "bench_goal: cannot set up (is keel built beside "
                         "bench_goal?)\n");
@@ -261,10 +307,10 @@ int main(int argc, char **argv)
     char *version[] = {b.keel, "version", NULL};
     char *plugins[] = {b.keel, "plugins", "list", NULL};
     char *run[] = {b.keel, "run", b.plan_path, NULL};
+    char text[] = "Total two orders, list the names, the due date and the mail";
     char *goal[] = {b.keel,
                     "goal",
-                    "Total two orders, list the names, the due "
-                    "date and the mail",
+                    text,
                     "--yes",
                     "--no-cache",
                     "--llm",
@@ -279,6 +325,7 @@ int main(int argc, char **argv)
     measure(&b, &s_run, run, false);
     report_goal(&s_goal, b.runs);
     report_split(&s_true, &s_version, &s_plugins, &s_run, &s_goal);
+    report_memory(&b, goal);
     cleanup(&b);
     return 0;
 }
