@@ -56,7 +56,7 @@ static const char plan[] =
     "\"mail\": \"${j}\"}}";
 
 typedef struct sample {
-    double wall_ms, mock_ms, rss_mb;
+    double wall_ms, mock_ms, cpu_ms, rss_mb;
     int status;
 } sample;
 
@@ -86,7 +86,7 @@ static pid_t start(char *const argv[])
 /* Runs argv to its end: wall time and peak RSS. */
 static sample spawn(char *const argv[])
 {
-    sample s = {0, 0, 0, -1};
+    sample s = {0, 0, 0, 0, -1};
     struct rusage ru;
     int64_t t0 = keel_now_ns();
     pid_t pid = start(argv);
@@ -94,6 +94,8 @@ static sample spawn(char *const argv[])
         return s;
     s.wall_ms = (double)(keel_now_ns() - t0) / 1e6;
     s.rss_mb = (double)ru.ru_maxrss / 1024.0;
+    s.cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+               (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
     return s;
 }
 
@@ -127,31 +129,50 @@ static void stats(double *v, int n, double *median, double *p95)
 }
 
 typedef struct series {
-    double wall[MAX_RUNS], mock[MAX_RUNS], own[MAX_RUNS], rss[MAX_RUNS];
+    double wall[MAX_RUNS], mock[MAX_RUNS], own[MAX_RUNS], cpu[MAX_RUNS];
+    double rss[MAX_RUNS];
     int n, failed;
 } series;
 
-static void measure(bench *b, series *s, char *const argv[], bool goal)
+/* One command of the comparison: its arguments, whether it asks the
+ * model, and its figures. */
+typedef struct command {
+    char *const *argv;
+    bool asks_model;
+    series *s;
+} command;
+
+static void record(series *s, const sample *x)
 {
-    memset(s, 0, sizeof(*s));
-    for (int i = 0; i < WARMUP; i++)
-        run_once(b, argv, goal);
-    for (int i = 0; i < b->runs; i++) {
-        sample x = run_once(b, argv, goal);
-        if (!WIFEXITED(x.status) || WEXITSTATUS(x.status) != 0) {
-            s->failed++;
-            continue;
-        }
-        s->wall[s->n] = x.wall_ms;
-        s->mock[s->n] = x.mock_ms;
-        s->own[s->n] = x.wall_ms - x.mock_ms;
-        s->rss[s->n++] = x.rss_mb;
+    if (!WIFEXITED(x->status) || WEXITSTATUS(x->status) != 0) {
+        s->failed++;
+        return;
     }
-    if (s->failed)
-        fprintf(stderr,
-                "bench_goal: %s %s: %d of %d runs failed (run it by "
-                "hand to see why)\n",
-                argv[1], argv[2] ? argv[2] : "", s->failed, b->runs);
+    s->wall[s->n] = x->wall_ms;
+    s->mock[s->n] = x->mock_ms;
+    s->own[s->n] = x->wall_ms - x->mock_ms;
+    s->cpu[s->n] = x->cpu_ms;
+    s->rss[s->n++] = x->rss_mb;
+}
+
+/* Runs the commands in turn, runs times over, so that a change in the
+ * machine's load touches every command alike. */
+static void measure(bench *b, const command *c, size_t n)
+{
+    for (int i = 0; i < WARMUP; i++)
+        for (size_t j = 0; j < n; j++)
+            run_once(b, c[j].argv, c[j].asks_model);
+    for (int i = 0; i < b->runs; i++)
+        for (size_t j = 0; j < n; j++) {
+            sample x = run_once(b, c[j].argv, c[j].asks_model);
+            record(c[j].s, &x);
+        }
+    for (size_t j = 0; j < n; j++)
+        if (c[j].s->failed)
+            fprintf(stderr,
+                    "bench_goal: %s %s: %d of %d runs failed (run it by "
+                    "hand to see why)\n",
+                    c[j].argv[0], c[j].argv[1], c[j].s->failed, b->runs);
 }
 
 static void row(const char *what, double *v, int n, const char *unit,
@@ -180,15 +201,23 @@ static void report_goal(series *g, int runs)
     row("wall time", g->wall, g->n, "ms", "");
     row("inside the mock", g->mock, g->n, "ms", "");
     row("keel's own overhead", g->own, g->n, "ms", "   (target: under 10 ms)");
+    row("keel's CPU (user+sys)", g->cpu, g->n, "ms", "");
     row("peak RSS", g->rss, g->n, "MB", "   (target: under 10 MB)");
 }
 
-/* t: /bin/true, the cost of any process on this machine. */
-static void report_split(series *t, series *v, series *p, series *r, series *g)
+/* Every measurement: /bin/true is the cost of any process here. */
+typedef struct all {
+    series truth, version, plugins, run, chat, goal;
+} all;
+
+static void report_split(all *a)
 {
-    double floor = median_of(t->wall, t->n), start = median_of(v->wall, v->n);
-    double load = median_of(p->wall, p->n), run = median_of(r->wall, r->n);
-    double own = median_of(g->own, g->n);
+    double floor = median_of(a->truth.wall, a->truth.n);
+    double start = median_of(a->version.wall, a->version.n);
+    double load = median_of(a->plugins.wall, a->plugins.n);
+    double run = median_of(a->run.wall, a->run.n);
+    double chat = median_of(a->chat.own, a->chat.n);
+    double own = median_of(a->goal.own, a->goal.n);
     printf("\nwhere the overhead goes (medians of separate runs; each line "
            "adds to the one above):\n");
     printf("  fork, exec, wait of any process (/bin/true)    %7.2f ms\n",
@@ -201,10 +230,18 @@ static void report_split(series *t, series *v, series *p, series *r, series *g)
            run - load);
     printf("  + planning: prompt, HTTP, reply check (goal)   %+7.2f ms\n",
            own - run);
+    printf("  = keel's work once its libraries are loaded    %7.2f ms  "
+           "(goal minus version)\n",
+           own - start);
+    printf("    of which the LLM client and one request      %7.2f ms  "
+           "(llm chat minus version)\n",
+           chat - start);
     printf("  peak RSS: /bin/true %.1f MB, version %.1f MB, plugins list "
-           "%.1f MB, run %.1f MB\n",
-           median_of(t->rss, t->n), median_of(v->rss, v->n),
-           median_of(p->rss, p->n), median_of(r->rss, r->n));
+           "%.1f MB, run %.1f MB, llm chat %.1f MB\n",
+           median_of(a->truth.rss, a->truth.n),
+           median_of(a->version.rss, a->version.n),
+           median_of(a->plugins.rss, a->plugins.n),
+           median_of(a->run.rss, a->run.n), median_of(a->chat.rss, a->chat.n));
 }
 
 /* One field of /proc/PID/smaps_rollup, in MB (-1 when unreadable). */
@@ -284,7 +321,7 @@ static void cleanup(bench *b)
     rmdir(b->dir);
 }
 
-static series s_true, s_version, s_plugins, s_run, s_goal;
+static all s;
 
 int main(int argc, char **argv)
 {
@@ -318,13 +355,18 @@ int main(int argc, char **argv)
                     "--llm-url",
                     (char *)mock_llm_url(b.mock),
                     NULL};
-    measure(&b, &s_goal, goal, true);
-    measure(&b, &s_true, truth, false);
-    measure(&b, &s_version, version, false);
-    measure(&b, &s_plugins, plugins, false);
-    measure(&b, &s_run, run, false);
-    report_goal(&s_goal, b.runs);
-    report_split(&s_true, &s_version, &s_plugins, &s_run, &s_goal);
+    char *chat[] = {
+        b.keel,  "llm",          "chat",      text,
+        "--llm", "openai:bench", "--llm-url", (char *)mock_llm_url(b.mock),
+        NULL};
+    const command cmds[] = {
+        {goal, true, &s.goal},        {chat, true, &s.chat},
+        {truth, false, &s.truth},     {version, false, &s.version},
+        {plugins, false, &s.plugins}, {run, false, &s.run},
+    };
+    measure(&b, cmds, sizeof(cmds) / sizeof(*cmds));
+    report_goal(&s.goal, b.runs);
+    report_split(&s);
     report_memory(&b, goal);
     cleanup(&b);
     return 0;
