@@ -5,6 +5,7 @@
  */
 #include "test_support.h"
 
+#include "alloc.h"
 #include "eval_suite.h"
 
 #include <string.h>
@@ -37,7 +38,8 @@ static void test_eval_suite__defaults_and_policy_paths(void **state)
         "             \"expect\": {\"outcome\": \"cannot_plan\", "
         "\"max_steps\": 1,"
         "                        \"verdict\": \"approval\"}},"
-        "            {\"name\": \"c\", \"goal\": \"do c\", \"user\": \"carl\"}]}";
+        "            {\"name\": \"c\", \"goal\": \"do c\", \"user\": "
+        "\"carl\"}]}";
     assert_int_equal(parse(&s, json, NULL, &err), 0);
     assert_int_equal(s.n_policy, 2);
     assert_string_equal(s.policy[0], "dir/p.xml");
@@ -169,6 +171,33 @@ static void test_eval_suite__shipped_suite_reads(void **state)
     keel_kernel_free(k);
 }
 
+/* Fails each allocation of reading a suite in turn: every failure is out
+ * of memory (or, from the JSON reader, invalid input), never a crash or a
+ * leak (ASan). */
+static void test_eval_suite__every_allocation_failure_is_clean(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"policy\": [\"a.xml\", \"b.xml\"], \"defaults\": {\"user\": \"u\"},"
+        " \"cases\": [{\"name\": \"a\", \"goal\": \"g\","
+        " \"expect\": {\"calls\": [\"x.y\"], \"max_steps\": 2}},"
+        " {\"name\": \"b\", \"goal\": \"h\"}]}";
+    long n;
+    for (n = 1; n < 1000; n++) {
+        eval_suite s;
+        keel_error err = {0};
+        keel_alloc_fail_after(n, false);
+        int rc = parse(&s, json, NULL, &err);
+        keel_alloc_fail_after(0, false);
+        eval_suite_free(&s);
+        if (rc == 0)
+            break;
+        if (rc != KEEL_ENOMEM && rc != KEEL_EINVAL)
+            fail_msg("allocation %ld: rc %d: %s", n, rc, err.msg);
+    }
+    assert_true(n > 5 && n < 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_eval_suite__bad_suites_name_file_and_member),
         cmocka_unit_test(test_eval_suite__json_syntax_error_names_the_file),
         cmocka_unit_test(test_eval_suite__shipped_suite_reads),
+        cmocka_unit_test(test_eval_suite__every_allocation_failure_is_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
