@@ -1,5 +1,6 @@
 #!/bin/sh
-# record.sh [BUILD_DIR]: regenerates examples/eval/replay.jsonl, the
+# record.sh [BUILD_DIR [OUT]]: regenerates examples/eval/replay.jsonl (or
+# writes OUT instead; ctest's eval_recording compares the two), the
 # recording `keel eval examples/eval/suite.json --llm replay:...` answers
 # from. It runs the suite through keel's real HTTP path against
 # keel-mock-llm, which serves the hand-written replies in
@@ -11,6 +12,7 @@
 set -eu
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
+out=${2:-$here/replay.jsonl}
 mock=$build/tests/bin/keel-mock-llm
 keel=$build/bin/keel
 for f in "$mock" "$keel"; do
@@ -30,5 +32,5 @@ env -u KEEL_CONFIG -u KEEL_PLUGIN_PATH -u KEEL_LLM HOME="$tmp" \
     XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" \
     "$keel" eval "$here/suite.json" --llm openai:scripted \
     --llm-url "$(cat "$tmp/url")" --record "$tmp/replay.jsonl"
-mv "$tmp/replay.jsonl" "$here/replay.jsonl"
-echo "record.sh: wrote $here/replay.jsonl ($(wc -l < "$here/replay.jsonl") requests)"
+mv "$tmp/replay.jsonl" "$out"
+echo "record.sh: wrote $out ($(wc -l < "$out") requests)"
