@@ -48,6 +48,7 @@ bench: build
 	$(BUILD)/bin/bench_plan $(BUILD)
 	$(BUILD)/bin/bench_policy $(BUILD)
 	$(BUILD)/bin/bench_llm
+	$(BUILD)/bin/bench_goal
 
 demo: build
 	@sh examples/demo.sh $(KEEL)

@@ -105,9 +105,10 @@ typedef struct cli_command {
 #define CLI_OPT_RUN 0x04u  /* --jobs, --keep-going, --step-timeout */
 #define CLI_OPT_TO 0x08u   /* --to FORMAT */
 #define CLI_OPT_POLICY 0x10u /* --policy FILE, --user NAME, --group DN */
-#define CLI_OPT_PLAN 0x20u   /* --yes, --dry-run, --plan-out, --max-repairs, ... */
-#define CLI_OPT_RESUME 0x40u /* --retry STEP, --skip STEP, --output JSON */
-#define CLI_OPT_DECIDE 0x80u /* --comment TEXT, --reason TEXT */
+#define CLI_OPT_PLAN 0x20u   /* --yes, --dry-run, --plan-out, --no-cache */
+#define CLI_OPT_PLANNER 0x40u /* --max-repairs, --prompts, --examples */
+#define CLI_OPT_RESUME 0x80u /* --retry STEP, --skip STEP, --output JSON */
+#define CLI_OPT_DECIDE 0x100u /* --comment TEXT, --reason TEXT */
 
 typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
 

@@ -42,7 +42,21 @@ const cli_command cli_commands[] = {
      "valid plan or the model cannot plan; 3 denied by policy or a policy\n"
      "limit; 4 a step needs approval; 5 the model is unreachable. See\n"
      "docs/planner.md.",
-     CLI_OPT_LLM | CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_PLAN, cmd_goal},
+     CLI_OPT_LLM | CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_PLAN | CLI_OPT_PLANNER,
+     cmd_goal},
+    {"eval", "keel eval SUITE [--llm P:M | --llm replay:FILE] [--record FILE] [--policy FILE]... [--max-repairs N] [--json]",
+     "Plan every goal of a suite and check the plans against expectations.",
+     "SUITE is JSON: {\"policy\": [files], \"defaults\": {...}, \"cases\":\n"
+     "[{\"name\", \"goal\", \"user\", \"groups\", \"expect\": {\"outcome\",\n"
+     "\"calls\", \"not_calls\", \"args\", \"min_steps\", \"max_steps\",\n"
+     "\"verdict\", \"max_llm_calls\"}}]}; policy paths are relative to the\n"
+     "suite. Plans are checked, never run, and never taken from the plan\n"
+     "cache. Prints PASS or FAIL per case with the failing expectations,\n"
+     "steps, LLM calls, tokens and latency, then pass rate, tokens, cost\n"
+     "and latency, and \"N passed, N failed\"; --json prints one JSON object\n"
+     "per case and a summary. Exit 0 all pass, 1 any failed, 2 bad suite,\n"
+     "5 the model is unreachable. See docs/eval.md.",
+     CLI_OPT_LLM | CLI_OPT_POLICY | CLI_OPT_PLANNER, cmd_eval},
     {"plugins list", "keel plugins list [--json]",
      "List plugins: name, version, file, function count; refused plugins "
      "with their reason.", NULL, 0, cmd_plugins_list},

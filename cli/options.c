@@ -42,9 +42,9 @@ const cli_option cli_options[] = {
     {"-y", CLI_BOOL, F(yes), CLI_OPT_PLAN, NULL},
     {"--dry-run", CLI_BOOL, F(dry_run), CLI_OPT_PLAN, NULL},
     {"--plan-out", CLI_STRING, F(plan_out), CLI_OPT_PLAN, "FILE"},
-    {"--max-repairs", CLI_STRING, F(max_repairs), CLI_OPT_PLAN, "N"},
+    {"--max-repairs", CLI_STRING, F(max_repairs), CLI_OPT_PLANNER, "N"},
     {"--no-cache", CLI_BOOL, F(no_cache), CLI_OPT_PLAN, NULL},
-    {"--prompts", CLI_STRING, F(prompts), CLI_OPT_PLAN, "DIR"},
-    {"--examples", CLI_STRING, F(examples), CLI_OPT_PLAN, "DIR"},
+    {"--prompts", CLI_STRING, F(prompts), CLI_OPT_PLANNER, "DIR"},
+    {"--examples", CLI_STRING, F(examples), CLI_OPT_PLANNER, "DIR"},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);

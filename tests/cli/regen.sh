@@ -16,8 +16,9 @@ for n in $names; do
          XDG_STATE_HOME="$tmp/state" $extra "$build/bin/keel" "$@" > "$tmp/out" 2> "$tmp/err"
      echo $? > "$tmp/code")
     sed -i -E -e "s|$tmp|@HOME@|g" -e "s|$build|@BUILD@|g" -e "s|$src|@SRC@|g" \
-        -e 's/"ms":[0-9.e+-]+/"ms":N/g' -e 's/[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}/RUNID/g' \
-        "$tmp/out" "$tmp/err"
+        -e 's/"([a-z]+_)?ms":[0-9.e+-]+/"\1ms":N/g' \
+        -e 's/[0-9]+\.[0-9]+ ms\b/N ms/g' \
+        -e 's/[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}/RUNID/g' "$tmp/out" "$tmp/err"
     cp "$tmp/out" "$dir/$n.out"
     rm -f "$dir/$n.err" "$dir/$n.code"
     [ -s "$tmp/err" ] && cp "$tmp/err" "$dir/$n.err"

@@ -45,6 +45,7 @@ struct mock_llm {
     size_t n_script, cap_script;
     seen seen[MAX_SEEN];
     size_t n_seen;
+    long long busy_ns; /* serving requests: see mock_llm_busy_ns */
     conn conns[MAX_CONN];
 };
 
@@ -285,6 +286,13 @@ static void remember(mock_llm *m, const char *req, size_t head_len,
     pthread_mutex_unlock(&m->mu);
 }
 
+static void add_busy(mock_llm *m, int64_t ns)
+{
+    pthread_mutex_lock(&m->mu);
+    m->busy_ns += ns;
+    pthread_mutex_unlock(&m->mu);
+}
+
 /* Serves every complete request in c's buffer; false when c must close. */
 static bool serve(mock_llm *m, conn *c)
 {
@@ -298,6 +306,7 @@ static bool serve(mock_llm *m, conn *c)
             return false;
         if (c->len < head_len + (size_t)body_len)
             return true;
+        int64_t t0 = keel_now_ns();
         remember(m, c->buf, head_len, c->buf + head_len, (size_t)body_len);
         keel_value *r = next_reply(m);
         bool close_it = true;
@@ -306,6 +315,7 @@ static bool serve(mock_llm *m, conn *c)
         else
             default_reply(c->fd);
         keel_value_unref(r);
+        add_busy(m, keel_now_ns() - t0);
         size_t used = head_len + (size_t)body_len;
         memmove(c->buf, c->buf + used, c->len - used + 1);
         c->len -= used;
@@ -428,6 +438,7 @@ void mock_llm_reset(mock_llm *m)
         keel_free(m->seen[i].body);
     }
     m->n_seen = 0;
+    m->busy_ns = 0;
     pthread_mutex_unlock(&m->mu);
 }
 
@@ -460,6 +471,14 @@ size_t mock_llm_count(mock_llm *m)
     size_t n = m->n_seen;
     pthread_mutex_unlock(&m->mu);
     return n;
+}
+
+long long mock_llm_busy_ns(mock_llm *m)
+{
+    pthread_mutex_lock(&m->mu);
+    long long ns = m->busy_ns;
+    pthread_mutex_unlock(&m->mu);
+    return ns;
 }
 
 static const char *part(mock_llm *m, size_t i, int which)

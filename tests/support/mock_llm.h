@@ -44,5 +44,10 @@ size_t mock_llm_count(mock_llm *m);
 const char *mock_llm_path(mock_llm *m, size_t i);
 const char *mock_llm_headers(mock_llm *m, size_t i);
 const char *mock_llm_body(mock_llm *m, size_t i);
+/* Time spent serving requests since the start or the last reset, in
+ * nanoseconds: from a request's last byte to the end of writing its reply
+ * (scripted delays included). Benchmarks subtract it to get the client's
+ * own time. */
+long long mock_llm_busy_ns(mock_llm *m);
 
 #endif

@@ -1,0 +1,1 @@
+eval tests/data/eval/bad_param.json --llm replay:examples/eval/replay.jsonl

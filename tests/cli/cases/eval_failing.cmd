@@ -1,0 +1,1 @@
+eval tests/data/eval/failing.json --llm replay:examples/eval/replay.jsonl

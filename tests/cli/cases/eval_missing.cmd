@@ -1,0 +1,1 @@
+eval tests/data/eval/missing.json --llm replay:examples/eval/replay.jsonl

@@ -1,0 +1,1 @@
+eval examples/eval/suite.json --llm replay:examples/eval/replay.jsonl
