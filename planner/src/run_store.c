@@ -222,7 +222,11 @@ static int open_journal(keel_run *r, bool durable, keel_error *err)
     return keel_journal_open(&r->journal, path, r->id, durable, err);
 }
 
-static int make_dir(keel_run *r, const char *state_dir, keel_error *err)
+/* A new run is built in runs/.new-ID and renamed to runs/ID once its
+ * plan, run.json and first journal record are on disk: a crash while
+ * creating it leaves no half-made run behind, only a hidden directory. */
+static int make_dir(keel_run *r, const char *state_dir, char *tmp, size_t cap,
+                    keel_error *err)
 {
     char runs[PATH_MAX - 80];
     if ((size_t)snprintf(runs, sizeof(runs), "%s/runs", state_dir) >=
@@ -232,14 +236,34 @@ static int make_dir(keel_run *r, const char *state_dir, keel_error *err)
     for (int tries = 0; rc == 0 && tries < 10; tries++) {
         new_id(r->id, sizeof(r->id));
         snprintf(r->dir, sizeof(r->dir), "%s/%s", runs, r->id);
-        if (mkdir(r->dir, 0700) == 0)
+        snprintf(tmp, cap, "%s/.new-%s", runs, r->id);
+        if (access(r->dir, F_OK) != 0 && mkdir(tmp, 0700) == 0)
             return 0;
-        if (errno != EEXIST)
-            return keel_error_set(err, KEEL_EIO, "cannot create %s: %s",
-                                  r->dir, strerror(errno));
+        if (errno != EEXIST && errno != 0)
+            return keel_error_set(err, KEEL_EIO, "cannot create %s: %s", tmp,
+                                  strerror(errno));
     }
     return rc ? rc : keel_error_set(err, KEEL_EIO, "cannot create a run "
                                     "directory in %s", runs);
+}
+
+/* Moves the finished run directory to its name. */
+static int publish(keel_run *r, const char *tmp, keel_error *err)
+{
+    if (rename(tmp, r->dir) != 0)
+        return keel_error_set(err, KEEL_EIO, "cannot create %s: %s", r->dir,
+                              strerror(errno));
+    char runs[PATH_MAX];
+    snprintf(runs, sizeof(runs), "%s", r->dir);
+    char *slash = strrchr(runs, '/');
+    if (slash)
+        *slash = '\0';
+    int fd = open(runs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) { /* the rename itself is durable */
+        fsync(fd);
+        close(fd);
+    }
+    return 0;
 }
 
 static int started_record(keel_run *r, const keel_run_meta *m, keel_error *err)
@@ -280,7 +304,11 @@ int keel_run_create(keel_run **out, const char *state_dir,
     keel_run *r = run_alloc();
     if (!r)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    int rc = make_dir(r, state_dir, err);
+    char final[PATH_MAX], tmp[PATH_MAX];
+    int rc = make_dir(r, state_dir, tmp, sizeof(tmp), err);
+    /* built under the temporary name, then published */
+    snprintf(final, sizeof(final), "%s", r->dir);
+    snprintf(r->dir, sizeof(r->dir), "%s", tmp);
     if (rc == 0)
         rc = write_plan(r, plan, err);
     if (rc == 0 && !(r->meta = meta_value(r, m)))
@@ -294,6 +322,9 @@ int keel_run_create(keel_run **out, const char *state_dir,
         rc = run_lock(r, err);
     if (rc == 0)
         rc = started_record(r, m, err);
+    snprintf(r->dir, sizeof(r->dir), "%s", final);
+    if (rc == 0)
+        rc = publish(r, tmp, err);
     if (rc) {
         keel_run_free(r);
         return rc;

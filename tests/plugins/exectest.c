@@ -137,12 +137,18 @@ static int append(const keel_host_api *api, keel_call *call,
 {
     const char *path = api->get_string(arg(api, args, "path"), NULL);
     const char *line = api->get_string(arg(api, args, "line"), NULL);
+    int64_t delay = 0;
+    api->get_int(arg(api, args, "delay_ms"), &delay);
     FILE *f = fopen(path, "a");
     bool ok = f && fprintf(f, "%s\n", line) >= 0;
     if (f && fclose(f) != 0)
         ok = false;
     if (!ok)
         return api->set_error(call, KEEL_EIO, "cannot append to %s", path);
+    /* the effect has happened and the step has not ended: a crash here
+     * leaves the step in doubt */
+    struct timespec ts = {delay / 1000, (delay % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
     *result = api->new_string(call, line, strlen(line));
     return *result ? 0 : KEEL_ENOMEM;
 }
@@ -173,6 +179,8 @@ static const keel_param p_record[] = {
 static const keel_param p_append[] = {
     {"path", KEEL_TYPE_STRING, "The file.", true, NULL, NULL, KEEL_SINK_PATH},
     {"line", KEEL_TYPE_STRING, "What to append.", true, NULL, NULL, NULL},
+    {"delay_ms", KEEL_TYPE_INT, "Wait after appending.", false, NULL,
+     "{\"minimum\": 0, \"maximum\": 10000}", NULL},
 };
 
 static const keel_param p_web[] = {
@@ -204,7 +212,7 @@ static const keel_function functions[] = {
      KEEL_TYPE_STRING, NULL, 0, false, take_journal},
     {"noop", "Do nothing.", NULL, 0, KEEL_TYPE_NULL, NULL,
      KEEL_EFFECT_IDEMPOTENT, false, noop},
-    {"append", "Append a line to a file.", p_append, 2, KEEL_TYPE_STRING, NULL,
+    {"append", "Append a line to a file.", p_append, 3, KEEL_TYPE_STRING, NULL,
      KEEL_EFFECT_WRITES, false, append},
 };
 
