@@ -102,6 +102,8 @@ static int execute(cli_ctx *ctx, keel_run *r, keel_run_opts *ro)
     keel_error err = {0};
     int rc = keel_run_execute(&out, r, ctx->kernel, ro, &err);
     int code = cli_finish_run(ctx, rc, out, &err);
+    if (rc == KEEL_EIO) /* the journal could not be written: a run failure */
+        code = KEEL_EXIT_FAILED;
     if (!ctx->json)
         hint(r, rc);
     keel_value_unref(out);
