@@ -81,13 +81,40 @@ static void say_run(cli_ctx *ctx, const keel_run *r, const char *verb)
     }
 }
 
+/* The step waiting for approval: its arguments and why, as journalled. */
+static void show_request(const keel_run *r)
+{
+    const keel_value *recs = keel_run_records(r), *req = NULL;
+    for (size_t i = keel_value_len(recs); !req && i-- > 0;) {
+        const keel_value *rec = keel_value_list_at(recs, i);
+        const char *e = keel_value_get_string(keel_value_object_get(rec, "event"), NULL);
+        if (e && strcmp(e, "approval_requested") == 0)
+            req = rec;
+    }
+    if (!req)
+        return;
+    char *json = NULL;
+    keel_value_to_json(&json, keel_value_object_get(req, "args"), false);
+    fputs("keel: step arguments: ", stderr);
+    cli_put_untrusted(stderr, json ? json : "?");
+    keel_free(json);
+    const char *why = keel_value_get_string(keel_value_object_get(req, "why"), NULL);
+    if (why) {
+        fputs("\nkeel: why: ", stderr);
+        cli_put_untrusted(stderr, why);
+    }
+    fputc('\n', stderr);
+}
+
 /* After a stop for approval or a step in doubt: what to do next. */
 static void hint(const keel_run *r, int rc)
 {
-    if (rc == KEEL_EAPPROVAL)
+    if (rc == KEEL_EAPPROVAL) {
+        show_request(r);
         fprintf(stderr, "keel: run %s waits for approval; then: keel resume "
                 "%s\n", keel_run_id(r), keel_run_id(r));
-    else if (rc && rc != KEEL_EDENIED && rc != KEEL_EINVAL)
+    }
+    if (rc && rc != KEEL_EAPPROVAL && rc != KEEL_EDENIED && rc != KEEL_EINVAL)
         fprintf(stderr, "keel: continue it with: keel resume %s\n",
                 keel_run_id(r));
 }
