@@ -290,13 +290,14 @@ static void print_summary_line(const keel_value *s)
     struct tm tm;
     if (t > 0 && gmtime_r(&t, &tm))
         strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
-    printf("%-24s %-8s %-10s %s %7.1fs %3lld/%-3lld %6lld tok ",
+    printf("%-24s %-8s %-10s %s %7.1fs %3lld/%-3lld %7lld %8.4f ",
            str_of(s, "id"), str_of(s, "principal") ? str_of(s, "principal") : "-",
            str_of(s, "state"), when,
            (double)keel_value_get_int(keel_value_object_get(s, "duration_ms")) / 1000.0,
            (long long)keel_value_get_int(keel_value_object_get(s, "steps_done")),
            (long long)keel_value_get_int(keel_value_object_get(s, "steps_total")),
-           (long long)keel_value_get_int(keel_value_object_get(s, "tokens")));
+           (long long)keel_value_get_int(keel_value_object_get(s, "tokens")),
+           keel_value_get_float(keel_value_object_get(s, "cost")));
     const char *goal = str_of(s, "goal");
     cli_put_untrusted(stdout, goal ? goal : str_of(s, "error") ? str_of(s, "error") : "");
     putchar('\n');
@@ -313,8 +314,8 @@ int cmd_runs_list(cli_ctx *ctx)
     if (rc == 0 && ctx->json)
         cli_print_json_value(list, false);
     else if (rc == 0) {
-        printf("%-24s %-8s %-10s %-20s %8s %7s %10s %s\n", "ID", "USER", "STATE",
-               "STARTED", "TIME", "STEPS", "TOKENS", "GOAL");
+        printf("%-24s %-8s %-10s %-20s %8s %7s %7s %8s %s\n", "ID", "USER",
+               "STATE", "STARTED", "TIME", "STEPS", "TOKENS", "COST", "GOAL");
         for (size_t i = 0; i < keel_value_len(list); i++)
             print_summary_line(keel_value_list_at(list, i));
     }

@@ -15,6 +15,8 @@ typedef struct run_ctx {
     keel_kernel *k;
     const keel_run_opts *o;
     keel_value **done; /* outputs reused from earlier attempts */
+    char plan_hash[65];   /* of the plan being run, computed at the start */
+    const char *journalled; /* run_started's plan_hash */
 } run_ctx;
 
 static const char *str_of(const keel_value *o, const char *key)
@@ -28,6 +30,11 @@ static int on_starting(void *ud, size_t i, keel_error *err)
 {
     run_ctx *c = ud;
     const keel_plan_step *s = &c->r->plan->steps[i];
+    /* the plan about to run is the plan the journal started with */
+    if (strcmp(c->plan_hash, c->journalled) != 0)
+        return keel_error_set(err, KEEL_EINVAL, "step '%s' not started: the "
+                              "plan's hash %.12s is not the journalled %.12s",
+                              s->id, c->plan_hash, c->journalled);
     keel_value *ev = run_event("step_started");
     run_set_str(ev, "step", s->id);
     run_set_str(ev, "call", s->call);
@@ -373,10 +380,15 @@ int keel_run_execute(keel_value **out, keel_run *r, keel_kernel *k,
     if (rc || already_done(out, r))
         return rc;
     run_ctx c = {r, k, o, keel_calloc(r->plan->n_steps ? r->plan->n_steps : 1,
-                                      sizeof(keel_value *))};
+                                      sizeof(keel_value *)), "", NULL};
+    c.journalled = keel_value_get_string(keel_value_object_get(
+        keel_value_list_at(r->records, 0), "plan_hash"), NULL);
     run_step_view *v = NULL;
-    if (!c.done || run_views(&v, r) != 0)
+    if (!c.done || run_views(&v, r) != 0 || keel_plan_hash(c.plan_hash, r->plan))
         rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    else if (!c.journalled)
+        rc = keel_error_set(err, KEEL_EINVAL, "run %s: the journal does not "
+                            "start with run_started", r->id);
     if (rc == 0)
         rc = plan_attempt(&c, v, err);
     if (rc == 0 && keel_value_len(r->records) > 1)
