@@ -273,7 +273,9 @@ static int started_record(keel_run *r, const keel_run_meta *m, keel_error *err)
     run_set_str(ev, "policy_hash", m->policy ? keel_policy_hash(m->policy) : NULL);
     run_set_str(ev, "principal", r->who.uid);
     run_set_str(ev, "goal", m->goal);
-    return run_append(r, ev, err);
+    int rc = run_append(r, ev, err);
+    keel_value_unref(ev);
+    return rc;
 }
 
 /* plan.json keeps the plan as written (member order included, so a
