@@ -14,34 +14,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int read_fd(char **out, size_t *len, int fd, const char *path,
+                   size_t max, keel_error *err);
+
 int keel_file_read(char **out, size_t *len, const char *path, size_t max,
                    keel_error *err)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return keel_error_set(err, errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EIO,
                               "%s: %s", path, strerror(errno));
-    char *buf = keel_malloc(max + 1);
-    if (!buf) {
-        fclose(f);
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, max + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || n > max) {
-        keel_free(buf);
-        if (bad)
-            return keel_error_set(err, KEEL_EIO, "%s: read error", path);
-        return keel_error_set(err, KEEL_EIO, "%s: larger than %zu bytes",
-                              path, max);
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
+    int rc = read_fd(out, len, fd, path, max, err);
+    close(fd);
+    return rc;
 }
 
 static int private_stat(const struct stat *st, bool dir, const char *path,
@@ -59,24 +46,44 @@ static int private_stat(const struct stat *st, bool dir, const char *path,
     return 0;
 }
 
+/* Reads all of fd: the buffer starts at the file's size (not at max, which
+ * may be a GiB) and grows if the file does. */
 static int read_fd(char **out, size_t *len, int fd, const char *path,
                    size_t max, keel_error *err)
 {
-    char *buf = keel_malloc(max + 1);
-    if (!buf)
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    struct stat st;
+    size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 4096;
+    cap = (cap > max ? max : cap) + 1;
+    char *buf = keel_malloc(cap);
     size_t n = 0;
-    for (;;) {
-        ssize_t r = read(fd, buf + n, max + 1 - n);
+    for (int rc = 0; buf;) {
+        if (n + 1 == cap) { /* full: the file grew, or is larger than max */
+            if (n > max)
+                break;
+            size_t grown = cap * 2 > max + 2 ? max + 2 : cap * 2;
+            char *g = keel_realloc(buf, grown);
+            if (!g) {
+                keel_free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = g;
+            cap = grown;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
+            rc = errno;
             keel_free(buf);
-            return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
+            return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(rc));
         }
-        if (r == 0 || (n += (size_t)r) > max)
+        if (r == 0)
             break;
+        n += (size_t)r;
     }
+    if (!buf)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
     if (n > max) {
         keel_free(buf);
         return keel_error_set(err, KEEL_EIO, "%s: larger than %zu bytes", path,
