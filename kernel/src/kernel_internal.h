@@ -105,4 +105,8 @@ bool keel_value_shared(const keel_value *v);
 /* Canonical names: [a-z][a-z0-9_]*. */
 bool keel_name_canonical(const char *s);
 
+/* Levenshtein distance of two names of at most 64 bytes ((size_t)-1 for
+ * longer ones): how close a misspelt name is to a real one. */
+size_t keel_edit_distance(const char *a, const char *b);
+
 #endif

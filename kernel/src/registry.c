@@ -62,7 +62,7 @@ int keel_registry_add(keel_kernel *k, plugin_rec *rec, keel_error *err)
 }
 
 /* Levenshtein distance, capped: names are at most 64 characters. */
-static size_t distance(const char *a, const char *b)
+size_t keel_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
@@ -102,7 +102,7 @@ size_t keel_registry_suggest(const keel_kernel *k, const char *qname,
     size_t limit = strlen(qname) / 5 + 1; /* roughly: a typo or two */
     for (size_t i = 0; i < k->n_index; i++) {
         const char *name = k->index[i]->qname;
-        size_t d = distance(qname, name);
+        size_t d = keel_edit_distance(qname, name);
         /* "add" for "math.add": the same function name in any plugin */
         const char *dot = strchr(name, '.');
         if (d > limit && !(dot && strcmp(dot + 1, qname) == 0))

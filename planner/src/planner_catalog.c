@@ -9,6 +9,7 @@
 #include "planner_internal.h"
 
 #include "buf.h"
+#include "kernel_internal.h"
 
 #include <string.h>
 
@@ -103,32 +104,6 @@ bool planner_catalog_has(const keel_value *catalog, const char *call)
     return false;
 }
 
-/* Edit distance of a and b, or more than max when it exceeds max. */
-static size_t distance(const char *a, const char *b, size_t max)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > 64 || nb > 64 || (na > nb ? na - nb : nb - na) > max)
-        return max + 1;
-    size_t row[65];
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[nb];
-}
-
 const char *planner_catalog_suggest(const keel_value *catalog,
                                     const char *call)
 {
@@ -138,7 +113,7 @@ const char *planner_catalog_suggest(const keel_value *catalog,
     for (size_t i = 0; i < keel_value_len(catalog); i++) {
         const char *c = entry_call(catalog, i);
         const char *cdot = c ? strchr(c, '.') : NULL;
-        size_t d = c ? distance(call, c, 2) : 3;
+        size_t d = c ? keel_edit_distance(call, c) : 3;
         /* the same function name in another plugin counts as close */
         if (d > 1 && dot && cdot && strcmp(dot, cdot) == 0)
             d = 1;
