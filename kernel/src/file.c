@@ -174,8 +174,34 @@ static void sync_dir(const char *dir)
     }
 }
 
+static int replace(const char *path, const char *data, size_t len,
+                   unsigned mode, bool sync, keel_error *err);
+
 int keel_file_write_atomic(const char *path, const char *data, size_t len,
                            unsigned mode, keel_error *err)
+{
+    return replace(path, data, len, mode, true, err);
+}
+
+int keel_file_replace(const char *path, const char *data, size_t len,
+                      unsigned mode, keel_error *err)
+{
+    return replace(path, data, len, mode, false, err);
+}
+
+int keel_file_sync(const char *path, keel_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int ok = fd >= 0 && fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    return ok ? 0 : keel_error_set(err, KEEL_EIO, "cannot sync %s: %s", path,
+                                   strerror(saved));
+}
+
+static int replace(const char *path, const char *data, size_t len,
+                   unsigned mode, bool sync, keel_error *err)
 {
     char dir[PATH_MAX], tmp[PATH_MAX + 16];
     const char *slash = strrchr(path, '/');
@@ -195,14 +221,15 @@ int keel_file_write_atomic(const char *path, const char *data, size_t len,
         return keel_error_set(err, KEEL_EIO, "cannot write %s: %s", path,
                               strerror(errno));
     int ok = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, data, len) == 0 &&
-             fsync(fd) == 0;
+             (!sync || fsync(fd) == 0);
     int saved = errno;
     if (close(fd) != 0 && ok) {
         ok = 0;
         saved = errno;
     }
     if (ok && rename(tmp, path) == 0) {
-        sync_dir(dn > 0 ? dir : ".");
+        if (sync)
+            sync_dir(dn > 0 ? dir : ".");
         return 0;
     }
     saved = ok ? errno : saved;

@@ -27,6 +27,13 @@ int keel_file_read_private(char **out, size_t *len, const char *path,
  * Creates the directory (and its parents, mode 0700) when missing. */
 int keel_file_write_atomic(const char *path, const char *data, size_t len,
                            unsigned mode, keel_error *err);
+/* The same without the fsyncs: the file is replaced atomically but may be
+ * lost in a system crash until keel_file_sync(path) and a sync of its
+ * directory. For files made durable later, only when they must be. */
+int keel_file_replace(const char *path, const char *data, size_t len,
+                      unsigned mode, keel_error *err);
+/* fsync of a file or a directory; 0 or KEEL_EIO naming it. */
+int keel_file_sync(const char *path, keel_error *err);
 
 /* Creates dir and its missing parents with mode (like mkdir -p). */
 int keel_file_mkdirs(const char *dir, unsigned mode, keel_error *err);

@@ -256,7 +256,7 @@ static int write_line(int fd, const char *line)
 }
 
 int keel_journal_append(keel_journal *j, const keel_value *record,
-                        keel_value **sealed, keel_error *err)
+                        keel_value **sealed, bool flush, keel_error *err)
 {
     pthread_mutex_lock(&j->mu);
     char *line = NULL, hash[65];
@@ -265,7 +265,7 @@ int keel_journal_append(keel_journal *j, const keel_value *record,
     if (rc)
         rc = keel_error_set(err, rc, "journal: out of memory");
     else if (write_line(j->fd, line) != 0 ||
-             (j->durable && fdatasync(j->fd) != 0))
+             (flush && j->durable && fdatasync(j->fd) != 0))
         rc = keel_error_set(err, KEEL_EIO, "cannot write the run journal: "
                             "%s", strerror(errno));
     if (rc == 0) {

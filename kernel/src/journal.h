@@ -26,10 +26,12 @@ int keel_journal_open(keel_journal **out, const char *path,
 void keel_journal_close(keel_journal *j);
 
 /* Adds seq, t, prev and hash to record (an object the caller keeps) and
- * appends it; *sealed (when not NULL) gets the record as written. On
- * failure nothing is appended and the journal stays usable. */
+ * appends it; *sealed (when not NULL) gets the record as written. With
+ * flush (and a durable journal) the file is fdatasync'd before returning,
+ * which makes every earlier record durable too. On failure nothing is
+ * appended and the journal stays usable. */
 int keel_journal_append(keel_journal *j, const keel_value *record,
-                        keel_value **sealed, keel_error *err);
+                        keel_value **sealed, bool flush, keel_error *err);
 
 /* The records of the journal at path as a list (*out, caller unrefs),
  * verified: the first bad record is named in err ("FILE:LINE: ...") and

@@ -24,6 +24,14 @@ static const char *str_of(const keel_value *o, const char *key)
     return keel_value_get_string(keel_value_object_get(o, key), NULL);
 }
 
+/* Records about a step need to be on disk before anything else happens
+ * only when running the step twice would matter. */
+static bool effectful(const run_ctx *c, size_t i)
+{
+    const keel_fn_info *fn = keel_kernel_lookup(c->k, c->r->plan->steps[i].call);
+    return !fn || !(fn->effects & KEEL_EFFECT_IDEMPOTENT);
+}
+
 /* ---- hooks ---- */
 
 static int on_starting(void *ud, size_t i, keel_error *err)
@@ -38,7 +46,7 @@ static int on_starting(void *ud, size_t i, keel_error *err)
     keel_value *ev = run_event("step_started");
     run_set_str(ev, "step", s->id);
     run_set_str(ev, "call", s->call);
-    int rc = run_append(c->r, ev, err);
+    int rc = run_append(c->r, ev, effectful(c, i), err);
     keel_value_unref(ev);
     if (rc)
         keel_error_prefix(err, "step '%s' not started", s->id);
@@ -73,7 +81,8 @@ static int on_ended(void *ud, size_t i, const keel_value *output,
         run_set_str(ev, "error", failure->msg);
         rc = keel_value_object_set_take(ev, "code", keel_value_int(failure->code));
     }
-    rc = rc ? keel_error_set(err, rc, "out of memory") : run_append(c->r, ev, err);
+    rc = rc ? keel_error_set(err, rc, "out of memory")
+            : run_append(c->r, ev, effectful(c, i), err);
     keel_value_unref(ev);
     return rc;
 }
@@ -141,7 +150,7 @@ int run_record_decision(keel_run *r, const char *step, const char *args_hash,
     if (ev)
         keel_value_object_set_take(ev, "approver", principal_json(approver));
     run_set_str(ev, granted ? "comment" : "reason", text);
-    int rc = run_append(r, ev, err);
+    int rc = run_append(r, ev, true, err); /* a person's decision */
     keel_value_unref(ev);
     return rc;
 }
@@ -167,7 +176,7 @@ static int request(run_ctx *c, const keel_plan_step *s, const keel_value *args,
         run_set_str(ev, "reason", d->reason);
         if (ev)
             keel_value_object_set(ev, "args", args);
-        rc = run_append(c->r, ev, err);
+        rc = run_append(c->r, ev, false, err);
         keel_value_unref(ev);
     }
     return rc ? rc : keel_error_set(err, KEEL_EAPPROVAL, "%s; approve with: "
@@ -265,7 +274,7 @@ static int skip_step(run_ctx *c, size_t i, keel_error *err)
     run_set_str(ev, "by", c->o->operator_ ? c->o->operator_->uid : "operator");
     if (ev)
         keel_value_object_set(ev, "output", output);
-    int rc = output ? run_append(c->r, ev, err)
+    int rc = output ? run_append(c->r, ev, true, err)
                     : keel_error_set(err, KEEL_EINVAL, "--skip %s needs "
                                      "--output JSON", s->id);
     keel_value_unref(ev);
@@ -337,7 +346,7 @@ static int resumed_record(run_ctx *c, keel_error *err)
         keel_value_unref(skip);
     }
     run_set_str(ev, "by", c->o->operator_ ? c->o->operator_->uid : NULL);
-    int rc = run_append(c->r, ev, err);
+    int rc = run_append(c->r, ev, false, err);
     keel_value_unref(ev);
     return rc;
 }
@@ -354,8 +363,10 @@ static int finished_record(keel_run *r, int rc, const keel_value *out,
         run_set_str(ev, "error", failure->msg);
         mrc = keel_value_object_set_take(ev, "code", keel_value_int(rc));
     }
+    /* durable when anything of the run had to be: a run of pure steps
+     * lost in a crash is resumed by running them again */
     int arc = mrc ? keel_error_set(err, mrc, "out of memory")
-                  : run_append(r, ev, err);
+                  : run_append(r, ev, r->synced, err);
     keel_value_unref(ev);
     return arc;
 }

@@ -29,11 +29,16 @@ struct keel_run {
     size_t n_policy_files;
     int lock_fd;
     bool durable;
+    bool synced; /* plan.json, run.json and the directories are on disk */
 };
 
-/* Appends an event (an object with "event") to the journal, fsynced when
- * the run is durable, and to r->records. */
-int run_append(keel_run *r, keel_value *event, keel_error *err);
+/* Appends an event (an object with "event") to the journal and to
+ * r->records. With flush (and a durable run) it is on disk when this
+ * returns, with every record before it and, the first time, the run's
+ * plan.json, run.json and directory entries: write-ahead for anything
+ * with an effect on the world. Records that nothing outside depends on
+ * (a pure step's) are written without their own fsync. */
+int run_append(keel_run *r, keel_value *event, bool flush, keel_error *err);
 /* A new event object {"event": name} (NULL when out of memory). */
 keel_value *run_event(const char *name);
 /* Sets key to a string member (copied); a no-op on a NULL object. */

@@ -40,12 +40,34 @@ void run_set_str(keel_value *o, const char *key, const char *s)
         keel_value_object_set_take(o, key, keel_value_cstring(s));
 }
 
-int run_append(keel_run *r, keel_value *event, keel_error *err)
+/* The first durable record makes the run's files durable first. */
+static int sync_meta(keel_run *r, keel_error *err)
+{
+    char path[PATH_MAX + 32];
+    const char *files[] = {"plan.json", "run.json", "."};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", r->dir, files[i]);
+        int rc = keel_file_sync(path, err);
+        if (rc)
+            return rc;
+    }
+    snprintf(path, sizeof(path), "%s/..", r->dir); /* runs/: the rename */
+    int rc = keel_file_sync(path, err);
+    if (rc == 0)
+        r->synced = true;
+    return rc;
+}
+
+int run_append(keel_run *r, keel_value *event, bool flush, keel_error *err)
 {
     if (!event)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    flush = flush && r->durable;
+    int rc = flush && !r->synced ? sync_meta(r, err) : 0;
+    if (rc)
+        return keel_error_prefix(err, "run %s", r->id);
     keel_value *sealed = NULL;
-    int rc = keel_journal_append(r->journal, event, &sealed, err);
+    rc = keel_journal_append(r->journal, event, &sealed, flush, err);
     if (rc == 0) {
         pthread_mutex_lock(&r->mu);
         rc = keel_value_list_append_take(r->records, sealed);
@@ -210,7 +232,7 @@ static int write_json_file(const char *dir, const char *name,
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     if (keel_value_to_canonical_json(&json, v) != 0)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    int rc = keel_file_write_atomic(path, json, strlen(json), 0600, err);
+    int rc = keel_file_replace(path, json, strlen(json), 0600, err);
     keel_free(json);
     return rc;
 }
@@ -247,22 +269,13 @@ static int make_dir(keel_run *r, const char *state_dir, char *tmp, size_t cap,
                                     "directory in %s", runs);
 }
 
-/* Moves the finished run directory to its name. */
+/* Moves the finished run directory to its name (made durable with the
+ * run's first durable record). */
 static int publish(keel_run *r, const char *tmp, keel_error *err)
 {
     if (rename(tmp, r->dir) != 0)
         return keel_error_set(err, KEEL_EIO, "cannot create %s: %s", r->dir,
                               strerror(errno));
-    char runs[PATH_MAX];
-    snprintf(runs, sizeof(runs), "%s", r->dir);
-    char *slash = strrchr(runs, '/');
-    if (slash)
-        *slash = '\0';
-    int fd = open(runs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) { /* the rename itself is durable */
-        fsync(fd);
-        close(fd);
-    }
     return 0;
 }
 
@@ -273,7 +286,7 @@ static int started_record(keel_run *r, const keel_run_meta *m, keel_error *err)
     run_set_str(ev, "policy_hash", m->policy ? keel_policy_hash(m->policy) : NULL);
     run_set_str(ev, "principal", r->who.uid);
     run_set_str(ev, "goal", m->goal);
-    int rc = run_append(r, ev, err);
+    int rc = run_append(r, ev, false, err);
     keel_value_unref(ev);
     return rc;
 }
@@ -293,7 +306,7 @@ static int write_plan(keel_run *r, const keel_plan *plan, keel_error *err)
     keel_diags_free(&d);
     snprintf(path, sizeof(path), "%s/plan.json", r->dir);
     if (rc == 0)
-        rc = keel_file_write_atomic(path, json, strlen(json), 0600, err);
+        rc = keel_file_replace(path, json, strlen(json), 0600, err);
     keel_free(json);
     return rc;
 }

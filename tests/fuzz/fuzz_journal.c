@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         keel_value *ev = keel_value_object(), *again = NULL;
         keel_value_object_set_take(ev, "event", keel_value_cstring("x"));
         if (keel_journal_open(&j, path, "fuzz", false, &err) != 0 ||
-            keel_journal_append(j, ev, NULL, &err) != 0)
+            keel_journal_append(j, ev, NULL, true, &err) != 0)
             abort(); /* a journal that reads can be appended to */
         keel_journal_close(j);
         if (keel_journal_read(&again, &torn, path, "fuzz", &err) != 0 ||

@@ -37,7 +37,7 @@ static void append_n(int from, int to)
         char json[64];
         snprintf(json, sizeof(json), "{\"event\": \"e%d\", \"n\": %d}", i, i);
         keel_value *r = ts_json(json);
-        assert_int_equal(keel_journal_append(j, r, NULL, &err), 0);
+        assert_int_equal(keel_journal_append(j, r, NULL, true, &err), 0);
         keel_value_unref(r);
     }
     keel_journal_close(j);

@@ -256,7 +256,7 @@ static void crash_after_start(keel_run *r, const char *step)
     keel_error err = {0};
     keel_value *ev = run_event("step_started");
     run_set_str(ev, "step", step);
-    assert_int_equal(run_append(r, ev, &err), 0);
+    assert_int_equal(run_append(r, ev, true, &err), 0);
     keel_value_unref(ev);
 }
 
@@ -367,7 +367,7 @@ static void test_run_exec__labels_survive_a_resume(void **s)
     keel_value_object_set(ev, "output", page);
     keel_value_object_set_take(ev, "labels", map);
     keel_error err = {0};
-    assert_int_equal(run_append(r, ev, &err), 0);
+    assert_int_equal(run_append(r, ev, true, &err), 0);
     keel_value_unref(ev);
     keel_value_unref(page);
     keel_labels_unref(web);
