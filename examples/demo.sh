@@ -54,4 +54,8 @@ say "Plans are files too. A plan that needs math is refused for bob before" \
     "anything runs (exit 3):"
 run 0 validate examples/plan.json --policy examples/policy.xml --user bob
 run 3 run examples/plan_math.json --policy examples/policy.xml --user bob
+
+say "Every run is journalled, step by step, so it can stop for approval," \
+    "survive a crash and resume (keel runs show ID, keel resume ID):"
+run 0 runs
 exit $status
