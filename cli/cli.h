@@ -160,6 +160,14 @@ int cmd_runs_list(cli_ctx *ctx);
 int cmd_runs_show(cli_ctx *ctx);
 int cmd_runs_verify(cli_ctx *ctx);
 
+/* Before a plan runs: the static check and the static policy phase (no
+ * policy: no side effects); prints problems naming `name`; returns 0, or
+ * the exit code (2 invalid, 3 denied). A step needing approval is not a
+ * stop here: the run stops when it reaches it. `as` is the principal
+ * (NULL: the one running keel). */
+int cli_check_before_run(cli_ctx *ctx, const keel_plan *p, const char *name,
+                         const keel_policy *pol, const keel_principal *as);
+
 /* The state directory: --state-dir, else the configuration's. */
 const char *cli_state_dir(cli_ctx *ctx);
 

@@ -40,10 +40,14 @@ static int check_plan(cli_ctx *ctx, const keel_plan *p, keel_diags *d)
 /* The static policy phase: one verdict per step, printed unless quiet.
  * Returns 0, KEEL_EXIT_DENIED or KEEL_EXIT_APPROVAL. */
 static int policy_phase(const cli_ctx *ctx, const keel_plan *p,
-                        const keel_policy *pol, bool quiet)
+                        const keel_policy *pol, bool quiet, const char *name,
+                        const keel_principal *as)
 {
     keel_principal who;
-    cli_principal(ctx, &who);
+    if (as)
+        who = *as;
+    else
+        cli_principal(ctx, &who);
     keel_decision *ds = calloc(p->n_steps ? p->n_steps : 1, sizeof(*ds));
     if (!ds)
         return cli_fail(KEEL_ENOMEM, NULL);
@@ -57,8 +61,10 @@ static int policy_phase(const cli_ctx *ctx, const keel_plan *p,
             printf("%3zu. %s (%s): %s\n", i + 1, p->steps[i].id,
                    p->steps[i].call, ds[i].reason);
     }
-    if (v == KEEL_VERDICT_DENY)
-        cli_print_diags(&d, ctx->pos[0]);
+    if (v == KEEL_VERDICT_DENY || d.oom)
+        cli_print_diags(&d, name);
+    if (d.oom) /* a denial may have been lost: fail closed */
+        v = KEEL_VERDICT_DENY;
     for (size_t i = 0; v == KEEL_VERDICT_APPROVAL && !quiet && i < p->n_steps; i++)
         if (ds[i].verdict == KEEL_VERDICT_APPROVAL)
             fprintf(stderr, "keel: step '%s' (%s) %s\n", p->steps[i].id,
@@ -96,7 +102,7 @@ int cmd_validate(cli_ctx *ctx)
         rc = cli_load_policy(ctx, &pol);
     int verdict = 0;
     if (rc == 0 && pol)
-        rc = verdict = policy_phase(ctx, p, pol, ctx->json);
+        rc = verdict = policy_phase(ctx, p, pol, ctx->json, ctx->pos[0], NULL);
     if (ctx->json && (rc == 0 || verdict)) {
         /* the plan itself is valid; a policy verdict only sets the exit */
         rc = validate_json(p, &d);
@@ -120,6 +126,23 @@ int cmd_validate(cli_ctx *ctx)
 
 /* ---- run ---- */
 
+int cli_check_before_run(cli_ctx *ctx, const keel_plan *p, const char *name,
+                         const keel_policy *pol, const keel_principal *as)
+{
+    keel_diags d;
+    keel_diags_init(&d);
+    int rc = check_plan(ctx, p, &d);
+    if (rc == 0 && (d.n || d.oom)) {
+        cli_print_diags(&d, name);
+        rc = KEEL_EXIT_USAGE;
+    }
+    keel_diags_free(&d);
+    if (rc == 0) /* with no policy: no side effects */
+        rc = policy_phase(ctx, p, pol, true, name, as);
+    /* a step that needs approval stops the run when it is reached */
+    return rc == KEEL_EXIT_APPROVAL ? 0 : rc;
+}
+
 int cmd_run(cli_ctx *ctx)
 {
     keel_exec_opts o;
@@ -128,22 +151,10 @@ int cmd_run(cli_ctx *ctx)
     if (rc || (rc = load_plan(&p, ctx, "keel run FILE [--jobs N] "
                                        "[--keep-going] [--json]")) || !p)
         return rc ? rc : KEEL_EXIT_USAGE;
-    keel_diags d;
-    keel_diags_init(&d);
-    rc = check_plan(ctx, p, &d);
-    if (rc == 0 && d.n) {
-        cli_print_diags(&d, ctx->pos[0]);
-        rc = KEEL_EXIT_USAGE;
-    }
-    keel_diags_free(&d);
     keel_policy *pol = NULL;
+    rc = cli_load_policy(ctx, &pol);
     if (rc == 0)
-        rc = cli_load_policy(ctx, &pol);
-    if (rc == 0)
-        rc = policy_phase(ctx, p, pol, true); /* no policy: no side effects */
-    /* a step that needs approval stops the run when it is reached */
-    if (rc == KEEL_EXIT_APPROVAL)
-        rc = 0;
+        rc = cli_check_before_run(ctx, p, ctx->pos[0], pol, NULL);
     if (rc) { /* denied statically: not a single step runs */
         keel_policy_free(pol);
         keel_plan_free(p);

@@ -219,6 +219,10 @@ int cmd_resume(cli_ctx *ctx)
         rc = open_run(&r, ctx, durable);
     if (rc == 0)
         rc = run_policy(&pol, ctx, r);
+    /* plugins or the policy may have changed since the run started */
+    if (rc == 0)
+        rc = cli_check_before_run(ctx, keel_run_plan(r), keel_run_id(r), pol,
+                                  keel_run_principal(r));
     if (rc == 0) {
         ro.policy = pol;
         ro.retry = ctx->retry.v;

@@ -83,6 +83,17 @@ static int policy_gate(exec *e, const keel_plan_step *s, const keel_fn_info *fn,
     return 0;
 }
 
+/* True once the step was given up (deadline, cancel): its function must
+ * not start after that, even if it was still waiting at the policy gate
+ * (an approval asked at the terminal). */
+static bool given_up(exec *e, size_t i)
+{
+    return __atomic_load_n(&e->runs[i].cancel, __ATOMIC_ACQUIRE) != 0 ||
+           keel_now_ns() >= e->runs[i].deadline_ns;
+}
+
+/* Resolves the arguments and runs the run-time policy phase; with out
+ * NULL it stops there (for_each checks every item before calling any). */
 static int call_once(keel_value **out, exec *e, size_t i,
                      const keel_value *item, keel_error *err)
 {
@@ -98,7 +109,14 @@ static int call_once(keel_value **out, exec *e, size_t i,
     const keel_fn_info *fn =
         e->o->policy ? keel_kernel_lookup(e->k, s->call) : NULL;
     rc = policy_gate(e, s, fn, args, err);
+    if (rc == 0 && !out) {
+        keel_value_unref(args);
+        return 0;
+    }
     keel_invoke_opts io = {e->runs[i].deadline_ns, &e->runs[i].cancel};
+    if (rc == 0 && given_up(e, i))
+        rc = keel_error_set(err, KEEL_ECANCELED, "not started: the step was "
+                            "given up (deadline or cancel) before its call");
     if (rc == 0)
         rc = keel_invoke_ex(out, e->k, s->call, args, &io, err);
     if (rc == 0 && e->o->policy &&
@@ -125,6 +143,12 @@ static int call_each(keel_value **out, exec *e, size_t i, keel_error *err)
     keel_value *results = rc ? NULL : keel_value_list();
     if (rc == 0 && !results)
         rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    /* every item passes the policy (approvals included) before any item is
+     * called: a stop for approval or a denial never leaves half the items
+     * done */
+    for (size_t j = 0; rc == 0 && j < keel_value_len(list); j++)
+        if ((rc = call_once(NULL, e, i, keel_value_list_at(list, j), err)))
+            keel_error_prefix(err, "item %zu", j);
     for (size_t j = 0; rc == 0 && j < keel_value_len(list); j++) {
         keel_value *one = NULL;
         rc = call_once(&one, e, i, keel_value_list_at(list, j), err);

@@ -67,6 +67,20 @@ static int put_output(keel_value *ev, const keel_value *out)
     return rc;
 }
 
+/* A failure after which the effect may have happened anyway: the call ran
+ * past its deadline or was cancelled (its result was not waited for), or
+ * a for_each step failed at an item after earlier items ran. Such a step
+ * of a function that is not idempotent is in doubt, not simply failed. A
+ * denial or a stop for approval comes before any call (every item of a
+ * for_each is checked first). */
+static bool failed_in_doubt(const run_ctx *c, size_t i, int code)
+{
+    if (!effectful(c, i) || code == KEEL_EDENIED || code == KEEL_EAPPROVAL)
+        return false;
+    return code == KEEL_ETIMEOUT || code == KEEL_ECANCELED ||
+           c->r->plan->steps[i].for_each != NULL;
+}
+
 static int on_ended(void *ud, size_t i, const keel_value *output,
                     const keel_error *failure, keel_error *err)
 {
@@ -80,6 +94,8 @@ static int on_ended(void *ud, size_t i, const keel_value *output,
     if (rc == 0 && failure) {
         run_set_str(ev, "error", failure->msg);
         rc = keel_value_object_set_take(ev, "code", keel_value_int(failure->code));
+        if (rc == 0 && failed_in_doubt(c, i, failure->code))
+            rc = keel_value_object_set_take(ev, "in_doubt", keel_value_bool(true));
     }
     rc = rc ? keel_error_set(err, rc, "out of memory")
             : run_append(c->r, ev, effectful(c, i), err);
@@ -193,7 +209,12 @@ static int ask_now(run_ctx *c, const keel_plan_step *s, const keel_value *args,
     if (!c->o->ask || !me ||
         !keel_policy_may_approve(why, sizeof(why), c->o->policy, d, &c->r->who, me))
         return 1;
+    /* one question at a time: parallel steps must not share a terminal
+     * answer (a "y" goes to the step whose question was read) */
+    static pthread_mutex_t asking = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&asking);
     int answer = c->o->ask(c->o->ask_ud, s, args, d, reason, sizeof(reason));
+    pthread_mutex_unlock(&asking);
     if (answer < 0)
         return 1;
     int rc = run_record_decision(c->r, s->id, hash, me, answer == 1,
@@ -269,17 +290,42 @@ static int skip_step(run_ctx *c, size_t i, keel_error *err)
     for (size_t j = 0; j < c->o->n_skip; j++)
         if (strcmp(c->o->skip[j], s->id) == 0)
             output = c->o->skip_output[j];
-    keel_value *ev = run_event("step_finished");
+    if (!output)
+        return keel_error_set(err, KEEL_EINVAL, "--skip %s needs --output "
+                              "JSON", s->id);
+    /* what the operator gives carries at least what the step's own output
+     * could have: every label of the outputs before it, and the function's
+     * own when its output is untrusted; never less provenance than a run
+     * that was not interrupted */
+    keel_labels *l = NULL;
+    int oom = 0;
+    for (size_t j = 0; j < c->r->plan->n_steps && !oom; j++) {
+        keel_labels *u = c->done[j] ? keel_labels_union(
+                             l, keel_value_labels(c->done[j]), &oom) : NULL;
+        if (c->done[j]) {
+            keel_labels_unref(l);
+            l = u;
+        }
+    }
+    const keel_fn_info *fn = keel_kernel_lookup(c->k, s->call);
+    keel_labels *self = fn && fn->untrusted_output
+                            ? keel_labels_new(fn->qualified_name) : NULL;
+    keel_labels *all = keel_labels_union(l, self, &oom);
+    keel_value *given = keel_value_ref(output);
+    int rc = oom || keel_value_add_labels(&given, all) ? KEEL_ENOMEM : 0;
+    keel_labels_unref(l);
+    keel_labels_unref(self);
+    keel_labels_unref(all);
+    keel_value *ev = rc ? NULL : run_event("step_finished");
     run_set_str(ev, "step", s->id);
     run_set_str(ev, "by", c->o->operator_ ? c->o->operator_->uid : "operator");
-    if (ev)
-        keel_value_object_set(ev, "output", output);
-    int rc = output ? run_append(c->r, ev, true, err)
-                    : keel_error_set(err, KEEL_EINVAL, "--skip %s needs "
-                                     "--output JSON", s->id);
+    rc = !ev || put_output(ev, given) ? keel_error_set(err, KEEL_ENOMEM,
+                                                       "out of memory")
+                                      : run_append(c->r, ev, true, err);
     keel_value_unref(ev);
     if (rc == 0)
-        c->done[i] = keel_value_ref(output);
+        c->done[i] = keel_value_ref(given);
+    keel_value_unref(given);
     return rc;
 }
 
@@ -320,12 +366,13 @@ static int plan_attempt(run_ctx *c, const run_step_view *v, keel_error *err)
                  id, p->steps[i].call);
     }
     if (doubt[0])
-        return keel_error_set(err, KEEL_EFAILED, "step %s started before the "
-                              "run stopped and did not finish; it is not "
-                              "idempotent, so keel cannot tell whether it "
-                              "took effect. Decide: keel resume %s --retry "
-                              "STEP (run it again) or --skip STEP --output "
-                              "JSON (it took effect; use JSON as its output)",
+        return keel_error_set(err, KEEL_EFAILED, "step %s started and did "
+                              "not finish (the run stopped, or the step ran "
+                              "past its deadline); it is not idempotent, so "
+                              "keel cannot tell whether it took effect. "
+                              "Decide: keel resume %s --retry STEP (run it "
+                              "again) or --skip STEP --output JSON (it took "
+                              "effect; use JSON as its output)",
                               doubt, c->r->id);
     return 0;
 }

@@ -19,6 +19,7 @@ struct keel_run {
     char dir[PATH_MAX];
     keel_plan *plan;
     char plan_hash[65];
+    char meta_hash[65];  /* SHA-256 of run.json as written */
     keel_value *meta;    /* run.json */
     keel_value *records; /* the journal, as written */
     keel_journal *journal;

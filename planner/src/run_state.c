@@ -47,7 +47,8 @@ static void apply(run_step_view *v, const char *e, const keel_value *rec)
         v->state = RS_DONE;
         v->finish = rec;
     } else if (strcmp(e, "step_failed") == 0) {
-        v->state = RS_FAILED;
+        bool doubt = keel_value_get_bool(keel_value_object_get(rec, "in_doubt"));
+        v->state = doubt ? RS_IN_DOUBT : RS_FAILED;
     } else if (strcmp(e, "approval_requested") == 0) {
         v->request = rec;
         v->decision = NULL;

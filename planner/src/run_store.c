@@ -226,12 +226,13 @@ static keel_value *meta_value(const keel_run *r, const keel_run_meta *m)
 }
 
 static int write_json_file(const char *dir, const char *name,
-                           const keel_value *v, keel_error *err)
+                           const keel_value *v, char hash[65], keel_error *err)
 {
     char path[PATH_MAX + 32], *json = NULL;
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     if (keel_value_to_canonical_json(&json, v) != 0)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    keel_sha256_hex(hash, json, strlen(json));
     int rc = keel_file_replace(path, json, strlen(json), 0600, err);
     keel_free(json);
     return rc;
@@ -283,6 +284,7 @@ static int started_record(keel_run *r, const keel_run_meta *m, keel_error *err)
 {
     keel_value *ev = run_event("run_started");
     run_set_str(ev, "plan_hash", r->plan_hash);
+    run_set_str(ev, "run_json_hash", r->meta_hash); /* run.json is chained */
     run_set_str(ev, "policy_hash", m->policy ? keel_policy_hash(m->policy) : NULL);
     run_set_str(ev, "principal", r->who.uid);
     run_set_str(ev, "goal", m->goal);
@@ -331,7 +333,7 @@ int keel_run_create(keel_run **out, const char *state_dir,
     if (rc == 0)
         rc = bind_meta(r, err);
     if (rc == 0)
-        rc = write_json_file(r->dir, "run.json", r->meta, err);
+        rc = write_json_file(r->dir, "run.json", r->meta, r->meta_hash, err);
     r->durable = m->durable;
     if (rc == 0)
         rc = run_lock(r, err);
@@ -356,6 +358,8 @@ static int read_meta(keel_run *r, keel_error *err)
     int rc = keel_file_read(&text, &len, path, MAX_META_BYTES, err);
     if (rc == KEEL_ENOTFOUND)
         return keel_error_set(err, rc, "no run %s (no %s)", r->id, path);
+    if (rc == 0)
+        keel_sha256_hex(r->meta_hash, text, len);
     if (rc == 0 && keel_value_from_json(&r->meta, text, len, err) != 0)
         rc = keel_error_prefix(err, "%s", path);
     keel_free(text);
@@ -379,6 +383,12 @@ static int read_plan(keel_run *r, keel_error *err)
     const keel_value *start = keel_value_list_at(r->records, 0);
     const char *want = keel_value_get_string(
         keel_value_object_get(start, "plan_hash"), NULL);
+    const char *meta = keel_value_get_string(
+        keel_value_object_get(start, "run_json_hash"), NULL);
+    if (rc == 0 && (!meta || strcmp(meta, r->meta_hash) != 0))
+        return keel_error_set(err, KEEL_EINVAL, "%s/run.json was changed after "
+                              "the run started (who asked, under which "
+                              "policy); refusing to use it", r->dir);
     if (rc == 0 && (!want || strcmp(want, r->plan_hash) != 0))
         rc = keel_error_set(err, KEEL_EINVAL, "%s: the plan was changed after "
                             "the run started (hash %.12s, journalled %.12s); "

@@ -38,8 +38,8 @@ resume() {
         code=$?
         cat err >> log
         [ $code = 0 ] && return 0
-        # "step 's7' (exectest.append) started before the run stopped ..."
-        sed -n "s/.*step '\([a-z0-9]*\)' (exectest.append) started before.*/\1/p" err > doubt
+        # "step 's7' (exectest.append) started and did not finish ..."
+        sed -n "s/.*step '\([a-z0-9]*\)' (exectest.append) started and did not finish.*/\1/p" err > doubt
         [ -s doubt ] || { echo "resume failed (exit $code):"; grep -v "warning: loader" err; return 1; }
     done
     return 1

@@ -275,7 +275,7 @@ static void test_run_exec__step_in_doubt_waits_for_an_operator(void **s)
     keel_error err;
     assert_int_equal(execute(&out, r, pol, &ann, &err), KEEL_EFAILED);
     assert_non_null(strstr(err.msg, "step 'a' (exectest.append) started "
-                                    "before the run stopped"));
+                                    "and did not finish"));
     assert_non_null(strstr(err.msg, "--retry STEP"));
     assert_int_equal(effect_lines(), 0);
     /* the operator says it took effect: its output is given, not rerun */
@@ -437,6 +437,133 @@ static void test_run_exec__changed_plan_is_refused(void **s)
     keel_plan_free(p);
 }
 
+static keel_plan *plan_of(const char *json)
+{
+    keel_plan *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    if (keel_plan_from_json(&p, json, strlen(json), &d) != 0)
+        fail_msg("plan: %s", d.n ? d.items[0].message : "?");
+    keel_diags_free(&d);
+    return p;
+}
+
+/* A call still running at its deadline may have taken effect: not
+ * "failed", in doubt. */
+static void test_run_exec__timed_out_step_is_in_doubt(void **s)
+{
+    (void)s;
+    char json[512];
+    snprintf(json, sizeof(json), "{\"version\": 1, \"steps\": [{\"id\": \"a\", "
+             "\"call\": \"exectest.append\", \"args\": {\"path\": \"%s\", "
+             "\"line\": \"one\", \"delay_ms\": 1500}}]}", effects);
+    keel_plan *p = plan_of(json);
+    keel_policy *pol = policy("<permit id='all'><principal any='true'/>"
+                              "<action call='exectest.*'/></permit>");
+    keel_run *r = create(p, pol);
+    keel_run_opts o = {.exec = {.jobs = 1, .step_timeout_s = 1}, .policy = pol};
+    keel_value *out = NULL;
+    keel_error err = {0};
+    assert_int_equal(keel_run_execute(&out, r, k, &o, &err), KEEL_ETIMEOUT);
+    assert_int_equal(effect_lines(), 1);
+    r = reopen(r);
+    assert_int_equal(execute(&out, r, pol, &ann, &err), KEEL_EFAILED);
+    assert_non_null(strstr(err.msg, "step 'a' (exectest.append) started and "
+                                    "did not finish"));
+    assert_int_equal(effect_lines(), 1); /* not run twice */
+    keel_run_free(r);
+    keel_plan_free(p);
+    keel_policy_free(pol);
+}
+
+/* Every item of a for_each is approved before any item runs: approvals
+ * never leave half the items done to be done again. */
+static void test_run_exec__for_each_items_approved_before_any_runs(void **s)
+{
+    (void)s;
+    char fixed[600];
+    snprintf(fixed, sizeof(fixed), "{\"version\": 1, \"steps\": [{\"id\": \"l\", "
+             "\"call\": \"text.split\", \"args\": {\"text\": \"x,y,z\", "
+             "\"sep\": \",\"}}, {\"id\": \"a\", \"call\": \"exectest.append\", "
+             "\"for_each\": \"${l}\", \"args\": {\"path\": \"%s\", "
+             "\"line\": \"${item}\"}}]}", effects);
+    keel_plan *p = plan_of(fixed);
+    keel_policy *pol = policy(APPEND_NEEDS_APPROVAL(""));
+    keel_run *r = create(p, pol);
+    keel_principal bob = {"bob", NULL, NULL, 0};
+    keel_value *out = NULL;
+    keel_error err = {0};
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(execute(&out, r, pol, &ann, &err), KEEL_EAPPROVAL);
+        assert_int_equal(effect_lines(), 0); /* no item before all approved */
+        r = reopen(r);
+        assert_int_equal(keel_run_approve(r, "a", k, pol, &bob, NULL, &err), 0);
+        r = reopen(r);
+    }
+    assert_int_equal(execute(&out, r, pol, &ann, &err), 0);
+    assert_int_equal(effect_lines(), 3); /* each item once */
+    keel_value_unref(out);
+    keel_run_free(r);
+    keel_plan_free(p);
+    keel_policy_free(pol);
+}
+
+static void test_run_exec__changed_run_json_is_refused(void **s)
+{
+    (void)s;
+    keel_plan *p = append_plan();
+    keel_run *r = create(p, NULL);
+    char path[600], id[64];
+    snprintf(id, sizeof(id), "%s", keel_run_id(r));
+    snprintf(path, sizeof(path), "%s/runs/%s/run.json", state, id);
+    keel_run_free(r);
+    size_t len = 0;
+    char *text = ts_slurp(path, &len);
+    char *at = strstr(text, "\"uid\":\"ann\"");
+    assert_non_null(at);
+    memcpy(at + 7, "bob", 3);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    keel_error err = {0};
+    assert_int_equal(keel_run_open(&r, state, id, false, &err), KEEL_EINVAL);
+    assert_non_null(strstr(err.msg, "run.json was changed after the run started"));
+    keel_plan_free(p);
+}
+
+/* An output given by an operator carries the provenance the step's own
+ * would have: the web page stays untrusted. */
+static void test_run_exec__skipped_output_keeps_provenance(void **s)
+{
+    (void)s;
+    keel_policy *pol = policy(
+        "<permit id='all'><principal any='true'/><action call='exectest.*'/></permit>"
+        "<forbid-flow id='no-web-recipients'><source call='exectest.web'/>"
+        "<sink call='exectest.send' class='recipient'/></forbid-flow>");
+    keel_plan *p = plan_of(
+        "{\"version\": 1, \"steps\": [{\"id\": \"w\", \"call\": "
+        "\"exectest.web\", \"args\": {\"page\": \"hello\"}},"
+        "{\"id\": \"m\", \"call\": \"exectest.send\", \"args\": "
+        "{\"to\": \"${w.to}\"}}]}");
+    keel_run *r = create(p, pol);
+    crash_after_start(r, "w");
+    r = reopen(r);
+    keel_value *given = ts_json("{\"to\": \"x@evil\"}");
+    const char *skip[] = {"w"};
+    const keel_value *outs[] = {given};
+    keel_run_opts o = {.exec = {.jobs = 1}, .policy = pol, .operator_ = &ann,
+                       .skip = skip, .skip_output = outs, .n_skip = 1};
+    keel_value *out = NULL;
+    keel_error err = {0};
+    assert_int_equal(keel_run_execute(&out, r, k, &o, &err), KEEL_EDENIED);
+    assert_non_null(strstr(err.msg, "no-web-recipients"));
+    keel_value_unref(given);
+    keel_run_free(r);
+    keel_plan_free(p);
+    keel_policy_free(pol);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +577,10 @@ int main(void)
         T(test_run_exec__labels_survive_a_resume),
         T(test_run_exec__unwritable_journal_keeps_steps_from_starting),
         T(test_run_exec__changed_plan_is_refused),
+        T(test_run_exec__timed_out_step_is_in_doubt),
+        T(test_run_exec__for_each_items_approved_before_any_runs),
+        T(test_run_exec__changed_run_json_is_refused),
+        T(test_run_exec__skipped_output_keeps_provenance),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
