@@ -58,9 +58,15 @@ int keel_run_approve(keel_run *r, const char *step, const keel_kernel *k,
         rc = keel_error_set(err, KEEL_ENOTFOUND, "%s is not loaded",
                             str_of(req, "call"));
     } else {
-        /* who may approve is the policy's call, as it is now */
-        keel_policy_decide(&d, policy, &r->who, fn,
-                           keel_value_object_get(req, "args"));
+        /* who may approve is the policy's call, as it is now, on the
+         * arguments with the labels they had */
+        keel_value *args = NULL;
+        const keel_value *map = keel_value_object_get(req, "args_labels");
+        const keel_value *raw = keel_value_object_get(req, "args");
+        if (!map || keel_value_relabel(&args, raw, map) != 0)
+            args = keel_value_ref(raw);
+        keel_policy_decide(&d, policy, &r->who, fn, args);
+        keel_value_unref(args);
         if (policy && d.verdict == KEEL_VERDICT_DENY)
             rc = keel_error_set(err, KEEL_EDENIED, "the policy now denies "
                                 "this call: %s", d.reason);

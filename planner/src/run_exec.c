@@ -133,7 +133,7 @@ static void approver_of(keel_principal *out, const char **groups,
     out->uid = str_of(a, "uid");
     out->dn = str_of(a, "dn");
     out->n_groups = 0;
-    for (size_t i = 0; i < keel_value_len(g) && i < 64; i++)
+    for (size_t i = 0; i < keel_value_len(g) && i < RUN_MAX_GROUPS; i++)
         if ((groups[out->n_groups] = keel_value_get_string(keel_value_list_at(g, i), NULL)))
             out->n_groups++;
     out->groups = groups;
@@ -190,8 +190,12 @@ static int request(run_ctx *c, const keel_plan_step *s, const keel_value *args,
         run_set_str(ev, "why", s->why);
         run_set_str(ev, "args_hash", hash);
         run_set_str(ev, "reason", d->reason);
-        if (ev)
+        keel_value *map = NULL;
+        if (ev && keel_value_label_map(&map, args) == 0) {
             keel_value_object_set(ev, "args", args);
+            /* keel approve decides on the arguments as they were labelled */
+            keel_value_object_set_take(ev, "args_labels", map);
+        }
         rc = run_append(c->r, ev, false, err);
         keel_value_unref(ev);
     }
@@ -244,7 +248,7 @@ static int on_approval(void *ud, size_t i, const keel_value *args,
                             str_of(keel_value_object_get(dec, "approver"), "uid"),
                             str_of(dec, "reason") ? str_of(dec, "reason") : "");
     } else if (dec) {
-        const char *groups[64];
+        const char *groups[RUN_MAX_GROUPS];
         keel_principal approver;
         approver_of(&approver, groups, dec);
         /* the approval still has to satisfy the policy as it is now */

@@ -442,10 +442,16 @@ int run_lock(keel_run *r, keel_error *err)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        close(fd);
-        return keel_error_set(err, KEEL_EEXISTS, "run %s is being worked on "
-                              "by another keel process", r->id);
+    /* `keel runs` probes the lock for a moment: wait that out, not a run */
+    int tries = 0;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        struct timespec ts = {0, 20 * 1000000L};
+        if (errno != EWOULDBLOCK || ++tries > 10) {
+            close(fd);
+            return keel_error_set(err, KEEL_EEXISTS, "run %s is being worked "
+                                  "on by another keel process", r->id);
+        }
+        nanosleep(&ts, NULL);
     }
     r->lock_fd = fd;
     /* from here on only we write: read what is there, then append */
