@@ -56,6 +56,8 @@ typedef struct cli_ctx {
     cli_list output;          /* resume --output JSON (one per --skip) */
     const char *comment;      /* approve --comment TEXT */
     const char *reason;       /* reject --reason TEXT */
+    const char *html;         /* trace --html FILE */
+    const char *otlp;         /* trace --otlp URL */
     const char *to;           /* plan convert --to json|xml|dot */
     cli_list policy_files;    /* --policy FILE (repeatable) */
     char *policy_used[CLI_MAX_LIST]; /* absolute paths of the policy loaded */
@@ -109,6 +111,7 @@ typedef struct cli_command {
 #define CLI_OPT_PLANNER 0x40u /* --max-repairs, --prompts, --examples */
 #define CLI_OPT_RESUME 0x80u /* --retry STEP, --skip STEP, --output JSON */
 #define CLI_OPT_DECIDE 0x100u /* --comment TEXT, --reason TEXT */
+#define CLI_OPT_TRACE 0x200u /* --html FILE, --otlp URL */
 
 typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
 
@@ -159,6 +162,10 @@ int cmd_reject(cli_ctx *ctx);
 int cmd_runs_list(cli_ctx *ctx);
 int cmd_runs_show(cli_ctx *ctx);
 int cmd_runs_verify(cli_ctx *ctx);
+int cmd_trace(cli_ctx *ctx);
+/* Sends the run's trace to the collector the configuration names
+ * (trace.otlp_url), if any; a failure is a warning. */
+void cli_export_trace(cli_ctx *ctx, const keel_run *r);
 
 /* Before a plan runs: the static check and the static policy phase (no
  * policy: no side effects); prints problems naming `name`; returns 0, or

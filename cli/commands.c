@@ -123,6 +123,18 @@ const cli_command cli_commands[] = {
     {"runs verify", "keel runs verify ID",
      "Check a run's journal chain; name the first edited, removed or "
      "reordered record.", NULL, 0, cmd_runs_verify},
+    {"trace", "keel trace ID [--html FILE] [--otlp URL] [--json]",
+     "Show a run as a tree of timed spans: planning, LLM calls, policy, steps.",
+     "Each span shows its duration and start (from the run's start): the\n"
+     "planning with each LLM call (model, provider, tokens), the policy\n"
+     "check, each attempt at each step (function, state, error) and each\n"
+     "wait for approval. --html FILE writes a self-contained page with a\n"
+     "timeline of the spans (the slowest step marked); --otlp URL sends the\n"
+     "spans to an OpenTelemetry collector over OTLP/HTTP JSON ({URL}/v1/\n"
+     "traces, GenAI conventions; contents only with trace.content in the\n"
+     "config); --json prints that JSON. Exit 5 when the collector cannot\n"
+     "be reached. See docs/runs.md.",
+     CLI_OPT_TRACE, cmd_trace},
     {"policy check", "keel policy check FILE...",
      "Validate policy files against the schema and the loaded functions.",
      "Each file is checked against policy.xsd, then linted: unknown\n"

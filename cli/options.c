@@ -27,6 +27,8 @@ const cli_option cli_options[] = {
     {"--output", CLI_LIST, F(output), CLI_OPT_RESUME, "JSON"},
     {"--comment", CLI_STRING, F(comment), CLI_OPT_DECIDE, "TEXT"},
     {"--reason", CLI_STRING, F(reason), CLI_OPT_DECIDE, "TEXT"},
+    {"--html", CLI_STRING, F(html), CLI_OPT_TRACE, "FILE"},
+    {"--otlp", CLI_STRING, F(otlp), CLI_OPT_TRACE, "URL"},
     {"--to", CLI_STRING, F(to), CLI_OPT_TO, "FORMAT (json, xml or dot)"},
     {"--policy", CLI_LIST, F(policy_files), CLI_OPT_POLICY, "FILE"},
     {"--user", CLI_STRING, F(user), CLI_OPT_POLICY, "NAME"},

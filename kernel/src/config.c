@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "llm_config_check.h"
+#include "otlp_config_check.h"
 #include "planner_config.h"
 #include "kernel_internal.h"
 
@@ -161,6 +162,7 @@ static const struct section {
     {"llm", keel_llm_config_check},
     {"policy", check_policy},
     {"planner", keel_planner_config_check},
+    {"trace", keel_trace_config_check},
 };
 
 /* ---- secrets ---- */

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct run_ctx {
     keel_run *r;
@@ -34,6 +35,17 @@ static bool effectful(const run_ctx *c, size_t i)
 
 /* ---- hooks ---- */
 
+/* "t_us": the wall clock in microseconds, so that traces can time steps
+ * shorter than the journal's millisecond "t" (keel trace). */
+static void stamp_us(keel_value *ev)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (ev)
+        keel_value_object_set_take(ev, "t_us", keel_value_int(
+            (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000));
+}
+
 static int on_starting(void *ud, size_t i, keel_error *err)
 {
     run_ctx *c = ud;
@@ -46,6 +58,7 @@ static int on_starting(void *ud, size_t i, keel_error *err)
     keel_value *ev = run_event("step_started");
     run_set_str(ev, "step", s->id);
     run_set_str(ev, "call", s->call);
+    stamp_us(ev);
     int rc = run_append(c->r, ev, effectful(c, i), err);
     keel_value_unref(ev);
     if (rc)
@@ -88,6 +101,7 @@ static int on_ended(void *ud, size_t i, const keel_value *output,
     const keel_plan_step *s = &c->r->plan->steps[i];
     keel_value *ev = run_event(output ? "step_finished" : "step_failed");
     run_set_str(ev, "step", s->id);
+    stamp_us(ev);
     int rc = ev ? 0 : KEEL_ENOMEM;
     if (rc == 0 && output)
         rc = put_output(ev, output);
