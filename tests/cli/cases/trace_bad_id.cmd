@@ -1,0 +1,1 @@
+trace ../etc --state-dir /tmp

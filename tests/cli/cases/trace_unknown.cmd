@@ -1,0 +1,1 @@
+trace nosuchrun --state-dir @SRC@/tests/data/runs-none
