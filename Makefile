@@ -49,6 +49,7 @@ bench: build
 	$(BUILD)/bin/bench_policy $(BUILD)
 	$(BUILD)/bin/bench_llm
 	$(BUILD)/bin/bench_goal
+	$(BUILD)/bin/bench_journal $(BUILD)
 
 demo: build
 	@sh examples/demo.sh $(KEEL)
