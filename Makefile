@@ -59,11 +59,11 @@ clean:
 
 # Static analysis of keel's own sources (not tests): clang-tidy with the
 # checks in .clang-tidy, and cppcheck.
-LINT_SOURCES := $(wildcard kernel/src/*.c cli/*.c plugins/*/*.c planner/src/*.c policies/src/*.c connectors/llm/src/*.c)
+LINT_SOURCES := $(wildcard kernel/src/*.c cli/*.c plugins/*/*.c planner/src/*.c policies/src/*.c connectors/llm/src/*.c connectors/otlp/src/*.c)
 lint: build
 	$(MAKE) deps DEBIAN_PACKAGES="clang-tidy cppcheck"
 	clang-tidy -p $(BUILD) --quiet $(LINT_SOURCES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --inline-suppr --std=c11 -I sdk/include -I kernel/include -I kernel/src \
-	  -I planner/include -I policies/include -I connectors/llm/include \
+	  -I planner/include -I policies/include -I connectors/llm/include -I connectors/otlp/include \
 	  $(LINT_SOURCES)

@@ -21,6 +21,7 @@ typedef struct builder {
     long *open_step;     /* per plan step: its open attempt's span, or -1 */
     long *open_approval; /* per plan step: its waiting approval, or -1 */
     int *attempts;       /* per plan step */
+    bool oom;            /* an attribute could not be set */
 } builder;
 
 static const char *str_of(const keel_value *o, const char *key)
@@ -99,24 +100,33 @@ static long add(builder *b, keel_span_kind kind, long parent, const char *key,
     return (long)t->n_spans++;
 }
 
-/* Attribute setters: a failed set shows as a missing attribute, and
- * keel_trace_build checks for out of memory once at the end. */
-static void set_str(keel_value *o, const char *k, const char *v)
+/* Attribute setters: a failure is remembered in b->oom, and
+ * keel_trace_build fails with KEEL_ENOMEM at the end. */
+static void set_take(builder *b, keel_value *o, const char *k, keel_value *v)
+{
+    if (keel_value_object_set_take(o, k, v) != 0)
+        b->oom = true;
+}
+
+static void set_str(builder *b, keel_value *o, const char *k, const char *v)
 {
     if (v)
-        keel_value_object_set_take(o, k, keel_value_cstring(v));
+        set_take(b, o, k, keel_value_cstring(v));
 }
 
-static void set_int(keel_value *o, const char *k, int64_t v)
+static void set_int(builder *b, keel_value *o, const char *k, int64_t v)
 {
-    keel_value_object_set_take(o, k, keel_value_int(v));
+    set_take(b, o, k, keel_value_int(v));
 }
 
-static void set_json(keel_value *o, const char *k, const keel_value *v)
+static void set_json(builder *b, keel_value *o, const char *k,
+                     const keel_value *v)
 {
     char *json = NULL;
-    if (v && keel_value_to_json(&json, v, false) == 0)
-        set_str(o, k, json);
+    if (v && keel_value_to_json(&json, v, false) != 0)
+        b->oom = true;
+    else if (v)
+        set_str(b, o, k, json);
     keel_free(json);
 }
 
@@ -131,7 +141,7 @@ static void end_span(keel_span *s, int64_t at, const char *state)
 
 static int add_chat(builder *b, long planning, size_t i, const keel_value *c)
 {
-    char key[32], provider[96] = "", model[160] = "";
+    char key[32], provider[96] = "", model[128] = "";
     const char *pm = str_of(c, "model") ? str_of(c, "model") : "";
     const char *colon = strchr(pm, ':');
     if (colon) {
@@ -150,53 +160,57 @@ static int add_chat(builder *b, long planning, size_t i, const keel_value *c)
     end_span(s, start + (int64_t)(ms * 1000.0), "done");
     s->status = KEEL_SPAN_OK;
     snprintf(s->name, sizeof(s->name), "chat %s", model);
-    set_str(s->attrs, "gen_ai.operation.name", "chat");
+    set_str(b, s->attrs, "gen_ai.operation.name", "chat");
     if (provider[0]) {
-        set_str(s->attrs, "gen_ai.provider.name", provider);
-        set_str(s->attrs, "gen_ai.system", provider);
+        set_str(b, s->attrs, "gen_ai.provider.name", provider);
+        set_str(b, s->attrs, "gen_ai.system", provider);
     }
-    set_str(s->attrs, "gen_ai.request.model", model);
-    set_str(s->attrs, "gen_ai.response.model", model);
-    set_int(s->attrs, "gen_ai.usage.input_tokens", int_of(c, "input_tokens"));
-    set_int(s->attrs, "gen_ai.usage.output_tokens", int_of(c, "output_tokens"));
-    keel_value_object_set_take(s->attrs, "keel.llm.cost", keel_value_float(
+    set_str(b, s->attrs, "gen_ai.request.model", model);
+    set_str(b, s->attrs, "gen_ai.response.model", model);
+    set_int(b, s->attrs, "gen_ai.usage.input_tokens", int_of(c, "input_tokens"));
+    set_int(b, s->attrs, "gen_ai.usage.output_tokens", int_of(c, "output_tokens"));
+    set_take(b, s->attrs, "keel.llm.cost", keel_value_float(
         keel_value_get_float(keel_value_object_get(c, "cost"))));
-    set_str(s->attrs, "keel.run.id", b->t->run_id);
+    set_str(b, s->attrs, "keel.run.id", b->t->run_id);
     return 0;
 }
 
-/* The goal as the user's message: what the model was asked. */
+/* [{"role": role, "parts": [{"type": "text", "content": text}]}] as the
+ * content attribute key of span at. */
+static void set_message(builder *b, long at, const char *key, const char *role,
+                        const char *text)
+{
+    keel_value *part = keel_value_object(), *parts = keel_value_list();
+    keel_value *msg = keel_value_object(), *list = keel_value_list();
+    bool ok = part && parts && msg && list;
+    ok = ok && keel_value_object_set_take(part, "type", keel_value_cstring("text")) == 0;
+    ok = ok && keel_value_object_set_take(part, "content", keel_value_cstring(text)) == 0;
+    ok = ok && keel_value_list_append_take(parts, keel_value_ref(part)) == 0;
+    ok = ok && keel_value_object_set_take(msg, "role", keel_value_cstring(role)) == 0;
+    ok = ok && keel_value_object_set_take(msg, "parts", keel_value_ref(parts)) == 0;
+    ok = ok && keel_value_list_append_take(list, keel_value_ref(msg)) == 0;
+    if (ok)
+        set_json(b, b->t->spans[at].content, key, list);
+    else
+        b->oom = true;
+    keel_value_unref(part);
+    keel_value_unref(parts);
+    keel_value_unref(msg);
+    keel_value_unref(list);
+}
+
+/* The goal as the user's message (what the model was asked) and, on the
+ * last call, the accepted plan as its reply. */
 static void chat_content(builder *b, long at, bool last)
 {
     const char *goal = str_of(keel_run_meta_value(b->r), "goal");
-    keel_value *in = NULL;
     char *plan = NULL;
-    if (goal) {
-        keel_value *msg = keel_value_object(), *parts = keel_value_list();
-        keel_value *part = keel_value_object();
-        set_str(part, "type", "text");
-        set_str(part, "content", goal);
-        keel_value_list_append_take(parts, part);
-        set_str(msg, "role", "user");
-        keel_value_object_set_take(msg, "parts", parts);
-        in = keel_value_list();
-        keel_value_list_append_take(in, msg);
-        set_json(b->t->spans[at].content, "gen_ai.input.messages", in);
-        keel_value_unref(in);
-    }
-    /* the accepted plan was the last reply */
-    if (last && keel_plan_to_json(&plan, keel_run_plan(b->r)) == 0) {
-        keel_value *msg = keel_value_object(), *parts = keel_value_list();
-        keel_value *part = keel_value_object(), *out = keel_value_list();
-        set_str(part, "type", "text");
-        set_str(part, "content", plan);
-        keel_value_list_append_take(parts, part);
-        set_str(msg, "role", "assistant");
-        keel_value_object_set_take(msg, "parts", parts);
-        keel_value_list_append_take(out, msg);
-        set_json(b->t->spans[at].content, "gen_ai.output.messages", out);
-        keel_value_unref(out);
-    }
+    if (goal)
+        set_message(b, at, "gen_ai.input.messages", "user", goal);
+    if (last && keel_plan_to_json(&plan, keel_run_plan(b->r)) != 0)
+        b->oom = true;
+    else if (last)
+        set_message(b, at, "gen_ai.output.messages", "assistant", plan);
     keel_free(plan);
 }
 
@@ -228,11 +242,11 @@ static int add_planning(builder *b)
     end_span(p, end, "done");
     p->status = KEEL_SPAN_OK;
     snprintf(p->name, sizeof(p->name), "planning");
-    set_int(p->attrs, "keel.llm.calls", (int64_t)n);
-    set_int(p->attrs, "gen_ai.usage.input_tokens", in);
-    set_int(p->attrs, "gen_ai.usage.output_tokens", out);
-    set_str(p->attrs, "keel.template.hash", str_of(meta, "template_hash"));
-    set_str(p->attrs, "keel.run.id", b->t->run_id);
+    set_int(b, p->attrs, "keel.llm.calls", (int64_t)n);
+    set_int(b, p->attrs, "gen_ai.usage.input_tokens", in);
+    set_int(b, p->attrs, "gen_ai.usage.output_tokens", out);
+    set_str(b, p->attrs, "keel.template.hash", str_of(meta, "template_hash"));
+    set_str(b, p->attrs, "keel.run.id", b->t->run_id);
     return 0;
 }
 
@@ -248,9 +262,9 @@ static long step_index(const keel_plan *p, const char *id)
 
 static void common_attrs(builder *b, keel_span *s, const keel_plan_step *st)
 {
-    set_str(s->attrs, "keel.run.id", b->t->run_id);
-    set_str(s->attrs, "keel.step.id", st->id);
-    set_str(s->attrs, "keel.plan.hash", b->plan_hash);
+    set_str(b, s->attrs, "keel.run.id", b->t->run_id);
+    set_str(b, s->attrs, "keel.step.id", st->id);
+    set_str(b, s->attrs, "keel.plan.hash", b->plan_hash);
 }
 
 static int step_started(builder *b, size_t i, const keel_value *rec)
@@ -266,12 +280,12 @@ static int step_started(builder *b, size_t i, const keel_value *rec)
     s->open = true;
     s->state = "in doubt";
     snprintf(s->name, sizeof(s->name), "execute_tool %s", st->call);
-    set_str(s->attrs, "gen_ai.operation.name", "execute_tool");
-    set_str(s->attrs, "gen_ai.tool.name", st->call);
-    set_str(s->attrs, "gen_ai.tool.call.id", st->id);
+    set_str(b, s->attrs, "gen_ai.operation.name", "execute_tool");
+    set_str(b, s->attrs, "gen_ai.tool.name", st->call);
+    set_str(b, s->attrs, "gen_ai.tool.call.id", st->id);
     common_attrs(b, s, st);
-    set_int(s->attrs, "keel.step.attempt", attempt);
-    set_json(s->content, "gen_ai.tool.call.arguments", st->args);
+    set_int(b, s->attrs, "keel.step.attempt", attempt);
+    set_json(b, s->content, "gen_ai.tool.call.arguments", st->args);
     b->open_step[i] = at;
     return 0;
 }
@@ -285,23 +299,23 @@ static void step_ended(builder *b, size_t i, const keel_value *rec, bool ok)
     end_span(s, rec_us(rec), ok ? "done" : "failed");
     s->status = ok ? KEEL_SPAN_OK : KEEL_SPAN_ERROR;
     if (ok) {
-        set_json(s->content, "gen_ai.tool.call.result",
+        set_json(b, s->content, "gen_ai.tool.call.result",
                  keel_value_object_get(rec, "output"));
         if (str_of(rec, "by")) { /* an operator took it as done */
             s->state = "skipped";
-            set_str(s->attrs, "keel.step.skipped_by", str_of(rec, "by"));
+            set_str(b, s->attrs, "keel.step.skipped_by", str_of(rec, "by"));
         }
     } else {
         int code = (int)int_of(rec, "code");
         snprintf(s->message, sizeof(s->message), "%s",
                  str_of(rec, "error") ? str_of(rec, "error") : "failed");
-        set_str(s->attrs, "error.type", keel_strerror(code));
+        set_str(b, s->attrs, "error.type", keel_strerror(code));
         if (code == KEEL_EAPPROVAL)
             s->state = "stopped for approval";
         else if (code == KEEL_EDENIED)
             s->state = "denied";
     }
-    set_str(s->attrs, "keel.step.state", s->state);
+    set_str(b, s->attrs, "keel.step.state", s->state);
 }
 
 static int approval_requested(builder *b, size_t i, const keel_value *rec)
@@ -318,10 +332,10 @@ static int approval_requested(builder *b, size_t i, const keel_value *rec)
     s->state = "waiting";
     snprintf(s->name, sizeof(s->name), "approval %s", st->id);
     common_attrs(b, s, st);
-    set_str(s->attrs, "gen_ai.tool.name", st->call);
-    set_str(s->attrs, "keel.approval.reason", str_of(rec, "reason"));
-    set_str(s->attrs, "keel.approval.args_hash", str_of(rec, "args_hash"));
-    set_json(s->content, "gen_ai.tool.call.arguments",
+    set_str(b, s->attrs, "gen_ai.tool.name", st->call);
+    set_str(b, s->attrs, "keel.approval.reason", str_of(rec, "reason"));
+    set_str(b, s->attrs, "keel.approval.args_hash", str_of(rec, "args_hash"));
+    set_json(b, s->content, "gen_ai.tool.call.arguments",
              keel_value_object_get(rec, "args"));
     b->open_approval[i] = at;
     return 0;
@@ -336,12 +350,12 @@ static void approval_decided(builder *b, size_t i, const keel_value *rec,
     b->open_approval[i] = -1;
     end_span(s, rec_us(rec), granted ? "granted" : "rejected");
     s->status = granted ? KEEL_SPAN_OK : KEEL_SPAN_ERROR;
-    set_str(s->attrs, "keel.approval.approver",
+    set_str(b, s->attrs, "keel.approval.approver",
             str_of(keel_value_object_get(rec, "approver"), "uid"));
     if (!granted)
         snprintf(s->message, sizeof(s->message), "rejected: %s",
                  str_of(rec, "reason") ? str_of(rec, "reason") : "");
-    set_str(s->attrs, "keel.approval.state", s->state);
+    set_str(b, s->attrs, "keel.approval.state", s->state);
 }
 
 /* The policy check: its outcome, at the start of the run. */
@@ -356,9 +370,9 @@ static int add_policy(builder *b, const keel_value *started)
     snprintf(s->name, sizeof(s->name), "policy check");
     s->status = KEEL_SPAN_OK;
     s->state = str_of(pol, "hash") ? "checked" : "no policy";
-    set_str(s->attrs, "keel.run.id", b->t->run_id);
-    set_str(s->attrs, "keel.policy.hash", str_of(pol, "hash"));
-    set_int(s->attrs, "keel.policy.files",
+    set_str(b, s->attrs, "keel.run.id", b->t->run_id);
+    set_str(b, s->attrs, "keel.policy.hash", str_of(pol, "hash"));
+    set_int(b, s->attrs, "keel.policy.files",
             (int64_t)keel_value_len(keel_value_object_get(pol, "files")));
     return 0;
 }
@@ -378,8 +392,8 @@ static void policy_outcome(builder *b)
     }
     if (!pol)
         return;
-    set_int(pol->attrs, "keel.policy.approvals_requested", asked);
-    set_int(pol->attrs, "keel.policy.denied", denied);
+    set_int(b, pol->attrs, "keel.policy.approvals_requested", asked);
+    set_int(b, pol->attrs, "keel.policy.denied", denied);
 }
 
 typedef int (*rec_fn)(builder *b, long step, const keel_value *rec);
@@ -461,14 +475,14 @@ static int add_run(builder *b)
     s->end_us = n ? rec_us(keel_value_list_at(recs, n - 1)) : start;
     snprintf(s->name, sizeof(s->name), "run");
     const keel_value *meta = keel_run_meta_value(b->r);
-    set_str(s->attrs, "keel.run.id", b->t->run_id);
-    set_str(s->attrs, "keel.plan.hash", b->plan_hash);
-    set_str(s->attrs, "keel.policy.hash",
+    set_str(b, s->attrs, "keel.run.id", b->t->run_id);
+    set_str(b, s->attrs, "keel.plan.hash", b->plan_hash);
+    set_str(b, s->attrs, "keel.policy.hash",
             str_of(keel_value_object_get(meta, "policy"), "hash"));
-    set_str(s->attrs, "keel.principal", keel_run_principal(b->r)->uid);
-    set_str(s->attrs, "enduser.id", keel_run_principal(b->r)->uid);
-    set_int(s->attrs, "keel.steps.total", (int64_t)keel_run_plan(b->r)->n_steps);
-    set_str(s->content, "keel.goal", str_of(meta, "goal"));
+    set_str(b, s->attrs, "keel.principal", keel_run_principal(b->r)->uid);
+    set_str(b, s->attrs, "enduser.id", keel_run_principal(b->r)->uid);
+    set_int(b, s->attrs, "keel.steps.total", (int64_t)keel_run_plan(b->r)->n_steps);
+    set_str(b, s->content, "keel.goal", str_of(meta, "goal"));
     return 0;
 }
 
@@ -492,8 +506,8 @@ static int finish(builder *b)
                       : KEEL_SPAN_UNSET;
     if (str_of(sum, "error"))
         snprintf(run->message, sizeof(run->message), "%s", str_of(sum, "error"));
-    set_str(run->attrs, "keel.run.state", run->state);
-    set_int(run->attrs, "keel.steps.done", int_of(sum, "steps_done"));
+    set_str(b, run->attrs, "keel.run.state", run->state);
+    set_int(b, run->attrs, "keel.steps.done", int_of(sum, "steps_done"));
     keel_value_unref(sum);
     t->start_us = t->end_us = run->start_us;
     for (size_t i = 0; i < t->n_spans; i++) {
@@ -530,7 +544,7 @@ int keel_trace_build(keel_trace **out, const keel_run *r, keel_error *err)
                  str_of(keel_run_meta_value(r), "plan_hash"),
                  keel_malloc((n ? n : 1) * sizeof(long)),
                  keel_malloc((n ? n : 1) * sizeof(long)),
-                 keel_calloc(n ? n : 1, sizeof(int))};
+                 keel_calloc(n ? n : 1, sizeof(int)), false};
     int rc = b.t && b.open_step && b.open_approval && b.attempts ? 0 : KEEL_ENOMEM;
     for (size_t i = 0; rc == 0 && i < n; i++)
         b.open_step[i] = b.open_approval[i] = -1;
@@ -547,6 +561,8 @@ int keel_trace_build(keel_trace **out, const keel_run *r, keel_error *err)
         policy_outcome(&b);
         rc = finish(&b);
     }
+    if (rc == 0 && b.oom)
+        rc = KEEL_ENOMEM;
     keel_free(b.open_step);
     keel_free(b.open_approval);
     keel_free(b.attempts);

@@ -60,6 +60,8 @@ static void esc_value(keel_buf *b, const keel_value *v)
         esc(b, keel_value_get_string(v, NULL));
     else if (keel_value_to_json(&json, v, false) == 0)
         esc(b, json);
+    else
+        b->failed = 1; /* keel_buf_finish reports it */
     keel_free(json);
 }
 

@@ -7,7 +7,10 @@
 #include "test_support.h"
 #include "trace_fixture.h"
 
+#include <keel/otlp.h>
 #include <keel/trace.h>
+
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +218,35 @@ static void test_run_trace__html_escapes_and_marks_the_slowest(void **state)
     keel_free(html);
 }
 
+/* Every allocation that fails while building, encoding or drawing the
+ * trace gives KEEL_ENOMEM and leaks nothing (ASan checks the leaks). */
+static void test_run_trace__every_allocation_failure_is_clean(void **state)
+{
+    fx *f = *state;
+    long n;
+    keel_otlp_opts o = {.content = true};
+    for (n = 1; n < 100000; n++) {
+        keel_trace *t = NULL;
+        char *json = NULL, *html = NULL;
+        keel_error err = {0};
+        keel_alloc_fail_after(n, false);
+        int rc = keel_trace_build(&t, f->r, &err);
+        if (rc == 0)
+            rc = keel_otlp_encode(&json, t, &o);
+        if (rc == 0)
+            rc = keel_trace_html(&html, t);
+        keel_alloc_fail_after(0, false);
+        keel_trace_free(t);
+        keel_free(json);
+        keel_free(html);
+        if (rc == 0)
+            break;
+        if (rc != KEEL_ENOMEM)
+            fail_msg("allocation %ld: rc %d: %s", n, rc, err.msg);
+    }
+    assert_true(n > 50 && n < 100000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_run_trace__approval_and_policy),
         cmocka_unit_test(test_run_trace__ids_are_deterministic),
         cmocka_unit_test(test_run_trace__html_escapes_and_marks_the_slowest),
+        cmocka_unit_test(test_run_trace__every_allocation_failure_is_clean),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
