@@ -190,9 +190,9 @@ int cmd_trace(cli_ctx *ctx)
         keel_otlp_opts o;
         otlp_opts(&o, ctx);
         rc = keel_otlp_export(t, &o, &err);
-        if (rc == 0)
-            printf("exported %zu spans of run %s to %s\n", t->n_spans, t->run_id,
-                   o.url);
+        if (rc == 0) /* stdout is for the JSON with --json */
+            fprintf(ctx->json ? stderr : stdout, "exported %zu spans of run %s "
+                    "to %s\n", t->n_spans, t->run_id, o.url);
         rc = rc ? cli_fail(rc, &err) : 0;
     }
     if (rc == 0 && ctx->json)
