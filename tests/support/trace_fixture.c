@@ -8,6 +8,8 @@
 #include <keel/exec.h>
 #include <keel/policy.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char policy_xml[] =
@@ -91,4 +93,33 @@ void tf_make_run(keel_run **out, keel_kernel *k, const char *state_dir)
     assert_int_equal(keel_run_open(out, state_dir, id, false, &err), 0);
     keel_plan_free(plan);
     keel_policy_free(pol);
+}
+
+int tf_setup(void **state)
+{
+    tf_run *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/keel-trace-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    f->k = ts_kernel_all();
+    tf_make_run(&f->r, f->k, f->dir);
+    keel_error err = {0};
+    assert_int_equal(keel_trace_build(&f->t, f->r, &err), 0);
+    *state = f;
+    return 0;
+}
+
+int tf_teardown(void **state)
+{
+    tf_run *f = *state;
+    if (!f)
+        return 0;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    keel_trace_free(f->t);
+    keel_run_free(f->r);
+    keel_kernel_free(f->k);
+    free(f);
+    return 0;
 }

@@ -8,6 +8,7 @@
 #define KEEL_TRACE_FIXTURE_H
 
 #include <keel/run.h>
+#include <keel/trace.h>
 
 /* The goal of the run: text that must be escaped in HTML. */
 #define TF_GOAL "tell <b>bob</b> & \"co\""
@@ -17,5 +18,17 @@
 /* Creates the run under state_dir with the kernel of ts_kernel_all() and
  * runs it twice (around the approval); *out is opened again from disk. */
 void tf_make_run(keel_run **out, keel_kernel *k, const char *state_dir);
+
+/* A state directory under /tmp holding the run, opened, with its trace. */
+typedef struct tf_run {
+    char dir[64];
+    keel_kernel *k;
+    keel_run *r;
+    keel_trace *t;
+} tf_run;
+
+/* cmocka group setup/teardown for a tf_run in *state. */
+int tf_setup(void **state);
+int tf_teardown(void **state);
 
 #endif

@@ -15,22 +15,18 @@
 #include <string.h>
 
 typedef struct fx {
-    char dir[64];
-    keel_kernel *k;
-    keel_run *r;
-    keel_trace *t;
+    tf_run *run;
+    keel_trace *t; /* the run's, or another build of it */
     mock_llm *m;
 } fx;
 
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof(*f));
-    snprintf(f->dir, sizeof(f->dir), "/tmp/keel-otlp-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    f->k = ts_kernel_all();
-    tf_make_run(&f->r, f->k, f->dir);
-    keel_error err = {0};
-    assert_int_equal(keel_trace_build(&f->t, f->r, &err), 0);
+    void *run = NULL;
+    tf_setup(&run);
+    f->run = run;
+    f->t = f->run->t;
     assert_int_equal(mock_llm_start(&f->m), 0);
     *state = f;
     return 0;
@@ -41,13 +37,9 @@ static int teardown(void **state)
     fx *f = *state;
     if (!f)
         return 0;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
     mock_llm_stop(f->m);
-    keel_trace_free(f->t);
-    keel_run_free(f->r);
-    keel_kernel_free(f->k);
+    void *run = f->run;
+    tf_teardown(&run);
     free(f);
     return 0;
 }
@@ -131,7 +123,7 @@ static void test_otlp__request_structure(void **state)
     assert_string_equal(sget(root, "name"), "run");
     assert_null(get(root, "parentSpanId"));
     assert_string_equal(sget(attr(root, "keel.run.id"), "stringValue"),
-                        keel_run_id(f->r));
+                        keel_run_id(f->run->r));
     for (size_t i = 0; i < keel_value_len(spans); i++) {
         const keel_value *s = keel_value_list_at(spans, i);
         assert_true(hex(sget(s, "traceId"), 32));
@@ -221,7 +213,7 @@ static void test_otlp__same_ids_on_reexport(void **state)
     keel_value *a = export(f, false);
     keel_trace *t2 = NULL;
     keel_error err = {0};
-    assert_int_equal(keel_trace_build(&t2, f->r, &err), 0);
+    assert_int_equal(keel_trace_build(&t2, f->run->r, &err), 0);
     keel_trace *keep = f->t;
     f->t = t2;
     keel_value *b = export(f, false);

@@ -16,40 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fx {
-    char dir[64];
-    keel_kernel *k;
-    keel_run *r;
-    keel_trace *t;
-} fx;
-
-static int setup(void **state)
-{
-    fx *f = calloc(1, sizeof(*f));
-    snprintf(f->dir, sizeof(f->dir), "/tmp/keel-trace-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    f->k = ts_kernel_all();
-    tf_make_run(&f->r, f->k, f->dir);
-    keel_error err = {0};
-    assert_int_equal(keel_trace_build(&f->t, f->r, &err), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *f = *state;
-    if (!f)
-        return 0;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    keel_trace_free(f->t);
-    keel_run_free(f->r);
-    keel_kernel_free(f->k);
-    free(f);
-    return 0;
-}
+typedef tf_run fx;
 
 static const char *attr(const keel_span *s, const char *k)
 {
@@ -258,5 +225,5 @@ int main(void)
         cmocka_unit_test(test_run_trace__html_escapes_and_marks_the_slowest),
         cmocka_unit_test(test_run_trace__every_allocation_failure_is_clean),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tf_setup, tf_teardown);
 }
