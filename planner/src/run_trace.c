@@ -43,32 +43,40 @@ static int64_t rec_us(const keel_value *rec)
     return int_of(rec, "t") * 1000;
 }
 
-/* The first 8 bytes of SHA-256("keel-span:RUN:KEY") in hex. */
-static void span_id(char out[17], const char *run, const char *key)
+static void hex(char *out, const unsigned char *h, size_t n)
 {
-    keel_sha256_ctx c;
-    unsigned char h[32];
-    keel_sha256_init(&c);
-    keel_sha256_update(&c, "keel-span:", 10);
-    keel_sha256_update(&c, run, strlen(run));
-    keel_sha256_update(&c, ":", 1);
-    keel_sha256_update(&c, key, strlen(key));
-    keel_sha256_final(&c, h);
-    for (int i = 0; i < 8; i++)
-        snprintf(out + 2 * i, 3, "%02x", h[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[h[i] >> 4];
+        out[2 * i + 1] = digits[h[i] & 15];
+    }
+    out[2 * n] = '\0';
 }
 
+/* The first n bytes of SHA-256 of the parts, in hex. */
+static void derived_id(char *out, size_t n, const char *const *parts)
+{
+    keel_sha256_ctx c;
+    unsigned char h[32];
+    keel_sha256_init(&c);
+    for (; *parts; parts++)
+        keel_sha256_update(&c, *parts, strlen(*parts));
+    keel_sha256_final(&c, h);
+    hex(out, h, n);
+}
+
+/* SHA-256("keel-span:RUN:KEY"), 8 bytes. */
+static void span_id(char out[17], const char *run, const char *key)
+{
+    const char *parts[] = {"keel-span:", run, ":", key, NULL};
+    derived_id(out, 8, parts);
+}
+
+/* SHA-256("keel-trace:RUN"), 16 bytes. */
 static void trace_id(char out[33], const char *run)
 {
-    unsigned char h[32];
-    char buf[128];
-    snprintf(buf, sizeof(buf), "keel-trace:%s", run);
-    keel_sha256_ctx c;
-    keel_sha256_init(&c);
-    keel_sha256_update(&c, buf, strlen(buf));
-    keel_sha256_final(&c, h);
-    for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", h[i]);
+    const char *parts[] = {"keel-trace:", run, NULL};
+    derived_id(out, 16, parts);
 }
 
 /* A new span (index into t->spans), or -1 when out of memory. */

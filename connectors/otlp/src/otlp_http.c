@@ -22,7 +22,7 @@ static void global_init(void)
 }
 
 /* The collector's reply is not needed: read and dropped. */
-static size_t drop(char *p, size_t size, size_t n, void *ud)
+static size_t drop(char *p, size_t size, size_t n, void *ud) /* NOLINT */
 {
     (void)p;
     (void)ud;
