@@ -1,14 +1,15 @@
 /*
  * bench/journal.c - what durable runs cost.
  *
- * Prints: the time per no-op step of a plan run by keel_plan_run without a
- * journal, and as a durable run (keel_run_execute; keel_run_create apart) with
- * the journal fsynced (the default) and without fsync (--durability none),
- * with the journalling overhead per step beside each; then the time to
- * resume a 1,000-step run: keel_run_open (reads and verifies the chain,
- * the plan and its hash) + keel_run_execute (works out what is done,
- * restores the outputs, runs nothing), for a run that finished and for
- * one that crashed before its run_finished record.
+ * Prints, for no-op steps (idempotent, so their records are not fsynced)
+ * and for writing steps (fsynced): the time per step of a plan run by
+ * keel_plan_run without a journal, and as a durable run (keel_run_execute;
+ * keel_run_create apart) with fsync (the default) and without
+ * (--durability none), with the journalling overhead per step beside each;
+ * then the time to resume a 1,000-step run: keel_run_open (reads and
+ * verifies the chain, the plan and its hash) + keel_run_execute (works out
+ * what is done, restores the outputs, runs nothing), for a run that
+ * finished and for one that crashed before its run_finished record.
  * Target: resume of a 1,000-step journal in under 50 ms. Figures only;
  * nothing is asserted. Run from the build directory: make bench.
  */
@@ -39,16 +40,16 @@ static keel_kernel *open_kernel(const char *build)
     return k;
 }
 
-/* n independent no-op steps. */
-static keel_plan *noop_plan(keel_kernel *k, size_t n)
+/* n independent steps calling step ("\"call\":...,\"args\":..."). */
+static keel_plan *make_plan(keel_kernel *k, size_t n, const char *step)
 {
-    size_t cap = n * 64 + 64, len = 0;
+    size_t cap = n * (64 + strlen(step)) + 64, len = 0;
     char *s = malloc(cap);
     len += (size_t)snprintf(s, cap, "{\"version\":1,\"steps\":[");
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(s + len, cap - len,
-                                "%s{\"id\":\"s%zu\",\"call\":\"exectest.noop\"}",
-                                i ? "," : "", i);
+                                "%s{\"id\":\"s%zu\",%s}", i ? "," : "", i,
+                                step);
     snprintf(s + len, cap - len, "]}");
     keel_plan *p = NULL;
     keel_diags d;
@@ -62,6 +63,11 @@ static keel_plan *noop_plan(keel_kernel *k, size_t n)
     free(s);
     return p;
 }
+
+/* Idempotent: its records need not be fsynced (running it twice is safe). */
+#define NOOP "\"call\":\"exectest.noop\""
+/* Writes: step_started is fsynced before the call, step_finished after. */
+#define WRITE "\"call\":\"exectest.record\",\"args\":{\"tag\":\"x\"}"
 
 static double plain_us_per_step(keel_kernel *k, const keel_plan *p, int reps)
 {
@@ -177,7 +183,7 @@ typedef struct resume_fig {
  * run_finished record (the journal is put back before each try). */
 static resume_fig resume_bench(keel_kernel *k, const char *state, int reps)
 {
-    keel_plan *p = noop_plan(k, 1000);
+    keel_plan *p = make_plan(k, 1000, NOOP);
     char id[64], path[4200];
     durable_run(id, NULL, k, state, p, false);
     keel_plan_free(p);
@@ -225,22 +231,30 @@ int main(int argc, char **argv)
     if (!mkdtemp(state))
         die("mkdtemp", "cannot create a state directory");
     keel_kernel *k = open_kernel(build);
-    keel_plan *p = noop_plan(k, 200);
-    plain_us_per_step(k, p, 3); /* warm up */
-    double create_none, create_fsync;
-    durable_us_per_step(&create_none, k, state, p, false, 2);
-    double plain = plain_us_per_step(k, p, 50);
-    double none = durable_us_per_step(&create_none, k, state, p, false, 20);
-    double fsync = durable_us_per_step(&create_fsync, k, state, p, true, 3);
-    keel_plan_free(p);
     resume_fig r = resume_bench(k, state, 20);
-
     printf("bench_journal (state directory %s):\n", state);
-    print_row("200 no-op steps, keel_plan_run, no journal", plain, 0);
-    print_row("durable run, --durability none (no fsync)", none, plain);
-    print_row("durable run, fsync (the default)", fsync, plain);
-    printf("  creating a run (directory, plan.json, run.json, first record):"
-           " %.2f ms without fsync, %.2f ms with\n", create_none, create_fsync);
+    static const struct {
+        const char *what, *step;
+    } kinds[] = {{"no-op steps (idempotent: records not fsynced)", NOOP},
+                 {"writing steps (exectest.record: fsynced)", WRITE}};
+    for (size_t i = 0; i < 2; i++) {
+        keel_plan *p = make_plan(k, 200, kinds[i].step);
+        double create_none, create_fsync;
+        plain_us_per_step(k, p, 3); /* warm up */
+        durable_us_per_step(&create_none, k, state, p, false, 2);
+        double plain = plain_us_per_step(k, p, 50);
+        double none = durable_us_per_step(&create_none, k, state, p, false, 20);
+        double fsync = durable_us_per_step(&create_fsync, k, state, p, true, 3);
+        keel_plan_free(p);
+        printf("  200 %s\n", kinds[i].what);
+        print_row("  keel_plan_run, no journal", plain, 0);
+        print_row("  durable run, --durability none", none, plain);
+        print_row("  durable run, fsync (the default)", fsync, plain);
+        if (i == 1)
+            printf("  creating a run (directory, plan.json, run.json, first "
+                   "record): %.2f ms with --durability none, %.2f ms with "
+                   "fsync\n", create_none, create_fsync);
+    }
     printf("  resume of a 1,000-step run (%zu records): open + execute,"
            " nothing to run\n", r.records);
     printf("    run done                                 %9.2f ms   "
