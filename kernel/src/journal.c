@@ -122,24 +122,68 @@ static int verify_text(keel_value *list, size_t *good, char last[65],
     return 0;
 }
 
+int keel_journal_read_end(keel_value **out, keel_journal_end *end,
+                          const char *path, const char *chain_id,
+                          keel_error *err)
+{
+    memset(end, 0, sizeof(*end));
+    *out = keel_value_list();
+    if (!*out)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    char *text = NULL;
+    int rc = keel_file_read(&text, &end->len, path, MAX_JOURNAL_BYTES, err);
+    if (rc == 0)
+        rc = verify_text(*out, &end->good, end->last, &end->seq, text, end->len,
+                         path, chain_id, err);
+    keel_free(text);
+    return rc;
+}
+
 int keel_journal_read(keel_value **out, bool *torn, const char *path,
                       const char *chain_id, keel_error *err)
 {
-    *out = keel_value_list();
-    *torn = false;
-    if (!*out)
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    char *text = NULL, last[65];
-    size_t len = 0, good = 0;
-    int64_t count = 0;
-    int rc = keel_file_read(&text, &len, path, MAX_JOURNAL_BYTES, err);
-    if (rc == 0)
-        rc = verify_text(*out, &good, last, &count, text, len, path, chain_id,
-                         err);
-    if (rc == 0)
-        *torn = good < len;
-    keel_free(text);
+    keel_journal_end end;
+    int rc = keel_journal_read_end(out, &end, path, chain_id, err);
+    *torn = rc == 0 && end.good < end.len;
     return rc;
+}
+
+int keel_journal_open_at(keel_journal **out, const char *path,
+                         const char *chain_id, const keel_journal_end *end,
+                         bool durable, keel_error *err)
+{
+    *out = NULL;
+    keel_journal *j = keel_calloc(1, sizeof(*j));
+    if (!j)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    j->durable = durable;
+    j->seq = end->seq;
+    j->size = (off_t)end->good;
+    if (end->seq)
+        memcpy(j->last, end->last, 65);
+    else
+        genesis(j->last, chain_id);
+    j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    struct stat st;
+    int rc = 0;
+    if (j->fd < 0 || fstat(j->fd, &st) != 0)
+        rc = keel_error_set(err, KEEL_EIO, "cannot open the journal %s: %s",
+                            path, strerror(errno));
+    else if ((size_t)st.st_size != end->len)
+        rc = keel_error_set(err, KEEL_EINVAL, "%s: written to since it was "
+                            "read", path);
+    else if (end->good < end->len && ftruncate(j->fd, (off_t)end->good) != 0)
+        rc = keel_error_set(err, KEEL_EIO, "%s: cannot cut the torn last "
+                            "record: %s", path, strerror(errno));
+    if (rc) {
+        if (j->fd >= 0)
+            close(j->fd);
+        keel_free(j);
+        return rc;
+    }
+    pthread_mutex_init(&j->mu, NULL);
+    *out = j;
+    return 0;
 }
 
 /* Reads what is there, cuts a torn tail, and positions at the end. */

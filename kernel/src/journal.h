@@ -33,6 +33,29 @@ void keel_journal_close(keel_journal *j);
 int keel_journal_append(keel_journal *j, const keel_value *record,
                         keel_value **sealed, bool flush, keel_error *err);
 
+/* Where a verified journal ends: what keel_journal_open_at needs to go on
+ * appending without reading it all again. */
+typedef struct keel_journal_end {
+    int64_t seq;   /* records verified */
+    char last[65]; /* the last one's hash (the genesis when seq is 0) */
+    size_t good;   /* bytes of whole, verified records */
+    size_t len;    /* bytes in the file when it was read */
+} keel_journal_end;
+
+/* keel_journal_read that also says where the journal ends (end->good <
+ * end->len: a torn last line). */
+int keel_journal_read_end(keel_value **out, keel_journal_end *end,
+                          const char *path, const char *chain_id,
+                          keel_error *err);
+
+/* Opens a journal read with keel_journal_read_end for appending, trusting
+ * end instead of verifying again; the file must still be end->len bytes
+ * long (else KEEL_EINVAL: someone wrote to it since). A torn tail is cut.
+ * A journal that does not exist yet (end->len 0) is created. */
+int keel_journal_open_at(keel_journal **out, const char *path,
+                         const char *chain_id, const keel_journal_end *end,
+                         bool durable, keel_error *err);
+
 /* The records of the journal at path as a list (*out, caller unrefs),
  * verified: the first bad record is named in err ("FILE:LINE: ...") and
  * *out then holds the good records before it. A torn last line is

@@ -23,6 +23,7 @@ struct keel_run {
     keel_value *meta;    /* run.json */
     keel_value *records; /* the journal, as written */
     keel_journal *journal;
+    keel_journal_end end; /* where the journal ended when it was read */
     pthread_mutex_t mu;  /* records: appended from worker threads */
     keel_principal who;  /* borrowed from meta */
     const char *groups[RUN_MAX_GROUPS];

@@ -238,13 +238,6 @@ static int write_json_file(const char *dir, const char *name,
     return rc;
 }
 
-static int open_journal(keel_run *r, bool durable, keel_error *err)
-{
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
-    return keel_journal_open(&r->journal, path, r->id, durable, err);
-}
-
 /* A new run is built in runs/.new-ID and renamed to runs/ID once its
  * plan, run.json and first journal record are on disk: a crash while
  * creating it leaves no half-made run behind, only a hidden directory. */
@@ -414,12 +407,11 @@ int keel_run_open(keel_run **out, const char *state_dir, const char *id,
     }
     char path[PATH_MAX + 32];
     snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
-    bool torn = false;
     keel_value_unref(r->records);
     r->records = NULL;
     int rc = read_meta(r, err);
     if (rc == 0)
-        rc = keel_journal_read(&r->records, &torn, path, r->id, err);
+        rc = keel_journal_read_end(&r->records, &r->end, path, r->id, err);
     if (rc == 0 && keel_value_len(r->records) == 0)
         rc = keel_error_set(err, KEEL_EINVAL, "%s: empty journal", path);
     if (rc == 0)
@@ -454,13 +446,14 @@ int run_lock(keel_run *r, keel_error *err)
         nanosleep(&ts, NULL);
     }
     r->lock_fd = fd;
-    /* from here on only we write: read what is there, then append */
+    /* from here on only we write: if anyone appended since we read the
+     * journal, read it again; then append where it ends */
     snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
-    keel_value *recs = NULL;
-    bool torn = false;
+    struct stat st;
     int rc = 0;
-    if (access(path, F_OK) == 0) {
-        rc = keel_journal_read(&recs, &torn, path, r->id, err);
+    if (stat(path, &st) == 0 && (size_t)st.st_size != r->end.len) {
+        keel_value *recs = NULL;
+        rc = keel_journal_read_end(&recs, &r->end, path, r->id, err);
         if (rc == 0) {
             keel_value_unref(r->records);
             r->records = recs;
@@ -468,7 +461,8 @@ int run_lock(keel_run *r, keel_error *err)
             keel_value_unref(recs);
         }
     }
-    return rc ? rc : open_journal(r, r->durable, err);
+    return rc ? rc : keel_journal_open_at(&r->journal, path, r->id, &r->end,
+                                          r->durable, err);
 }
 
 /* True when another process holds the run's lock. */
