@@ -212,6 +212,16 @@ static keel_value *meta_value(const keel_run *r, const keel_run_meta *m)
     run_set_str(o, "id", r->id);
     run_set_str(o, "goal", m->goal);
     keel_value_object_set_take(o, "principal", principal_value(m->principal));
+    /* the roles the policy gave the principal when the run began */
+    const char *roles[64];
+    size_t n = keel_policy_roles_of(roles, 64, m->policy, m->principal);
+    keel_value *rl = keel_value_list();
+    for (size_t i = 0; rl && i < n && i < 64; i++)
+        keel_value_list_append_take(rl, keel_value_cstring(roles[i]));
+    if (o && rl)
+        keel_value_object_set_take(o, "roles", rl);
+    else
+        keel_value_unref(rl);
     run_set_str(pol, "hash", m->policy ? keel_policy_hash(m->policy) : NULL);
     for (size_t i = 0; files && i < m->n_policy_files; i++)
         keel_value_list_append_take(files, keel_value_cstring(m->policy_files[i]));

@@ -393,6 +393,19 @@ void pol_decide(keel_decision *out, const keel_policy *p,
              out->n_rules > 1 ? " and others" : "");
 }
 
+size_t keel_policy_roles_of(const char **out, size_t cap, const keel_policy *p,
+                            const keel_principal *who)
+{
+    size_t n = 0;
+    for (size_t i = 0; p && i < p->n_roles; i++)
+        if (in_role(p, p->roles[i].name, who)) {
+            if (n < cap)
+                out[n] = p->roles[i].name;
+            n++;
+        }
+    return n;
+}
+
 bool keel_policy_has_role(const keel_policy *p, const keel_principal *who,
                           const char *role)
 {

@@ -99,6 +99,11 @@ bool keel_policy_may_approve(char *why, size_t cap, const keel_policy *p,
 const char *keel_policy_hash(const keel_policy *p);
 size_t keel_policy_rule_count(const keel_policy *p);
 
+/* The names of the roles who holds (borrowed from p), at most cap of them;
+ * returns how many there are. NULL p: none. */
+size_t keel_policy_roles_of(const char **out, size_t cap, const keel_policy *p,
+                            const keel_principal *who);
+
 /* Could the principal ever be permitted to call fn (ignoring arguments)?
  * The planner shows the model only these functions. With p NULL (no
  * policy configured): only functions without side effects (writes,

@@ -564,6 +564,25 @@ static void test_run_exec__skipped_output_keeps_provenance(void **s)
     keel_policy_free(pol);
 }
 
+/* run.json keeps the roles the policy gave the principal at the start. */
+static void test_run_exec__roles_snapshot(void **s)
+{
+    (void)s;
+    keel_policy *pol = policy(APPEND_NEEDS_APPROVAL(""));
+    keel_plan *p = append_plan();
+    static const char *leads[] = {"cn=leads,dc=x"};
+    keel_principal lea = {"lea", NULL, leads, 1};
+    keel_run_meta m = {.principal = &lea, .policy = pol};
+    keel_run *r = NULL;
+    keel_error err = {0};
+    assert_int_equal(keel_run_create(&r, state, p, &m, &err), 0);
+    ts_assert_json(keel_value_object_get(keel_run_meta_value(r), "roles"),
+                   "[\"leads\"]");
+    keel_run_free(r);
+    keel_plan_free(p);
+    keel_policy_free(pol);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +600,7 @@ int main(void)
         T(test_run_exec__for_each_items_approved_before_any_runs),
         T(test_run_exec__changed_run_json_is_refused),
         T(test_run_exec__skipped_output_keeps_provenance),
+        T(test_run_exec__roles_snapshot),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
