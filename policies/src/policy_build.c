@@ -95,14 +95,7 @@ static void read_principal(pol_rule *r, const xmlNode *n, bool *oom)
                          (xmlHasProp(n, (const xmlChar *)"user") != NULL) +
                          (xmlHasProp(n, (const xmlChar *)"role") != NULL) != 1;
     if ((p->value = attr(n, "user", oom))) {
-        p->kind = PRIN_USER;
-        if (strchr(p->value, '=')) { /* a DN: compared normalised */
-            char norm[1024];
-            pol_normalise_dn(norm, sizeof(norm), p->value);
-            keel_free(p->value);
-            if (!(p->value = keel_strdup(norm)))
-                *oom = true;
-        }
+        p->kind = PRIN_USER; /* a DN is normalised by the linter */
     }
     else if ((p->value = attr(n, "role", oom)))
         p->kind = PRIN_ROLE;
@@ -217,12 +210,16 @@ static void read_rule(keel_policy *p, const xmlNode *n, const char *file,
     }
 }
 
-static void read_role(keel_policy *p, const xmlNode *n, bool *oom)
+static void read_role(keel_policy *p, const xmlNode *n, const char *file,
+                      bool *oom)
 {
     pol_role *r = push(&p->roles, &p->n_roles, sizeof(*r), oom);
     if (!r)
         return;
     r->name = attr(n, "name", oom);
+    r->line = (int)xmlGetLineNo(n);
+    if (!(r->file = keel_strdup(file)))
+        *oom = true;
     for (const xmlNode *ch = n->children; ch; ch = ch->next) {
         bool group = is(ch, "group");
         if (!group && !is(ch, "user"))
@@ -231,12 +228,7 @@ static void read_role(keel_policy *p, const xmlNode *n, bool *oom)
         char ***arr = group ? &r->groups : &r->users;
         size_t *cnt = group ? &r->n_groups : &r->n_users;
         char **slot = push(arr, cnt, sizeof(char *), oom);
-        if (slot && v && group) {
-            char norm[1024];
-            pol_normalise_dn(norm, sizeof(norm), v);
-            if (!(*slot = keel_strdup(norm)))
-                *oom = true;
-        } else if (slot)
+        if (slot) /* group DNs are normalised by the linter */
             *slot = v, v = NULL;
         keel_free(v);
     }
@@ -275,7 +267,7 @@ int pol_build(keel_policy *p, const xmlDoc *doc, const char *file)
             is(n, "declassify"))
             read_rule(p, n, file, &oom);
         else if (is(n, "role"))
-            read_role(p, n, &oom);
+            read_role(p, n, file, &oom);
         else if (is(n, "limits"))
             read_limits(p, n, &oom);
     }

@@ -28,11 +28,13 @@ static bool in_role(const keel_policy *p, const char *role,
             if (strcmp(r->users[u], who->uid) == 0)
                 return true;
         for (size_t g = 0; g < who->n_groups; g++) {
-            char norm[1024];
-            pol_normalise_dn(norm, sizeof(norm), who->groups[g]);
-            for (size_t j = 0; j < r->n_groups; j++)
-                if (strcmp(r->groups[j], norm) == 0)
-                    return true;
+            char *norm = pol_normalise_dn(who->groups[g]);
+            bool hit = false;
+            for (size_t j = 0; norm && !hit && j < r->n_groups; j++)
+                hit = strcmp(r->groups[j], norm) == 0;
+            keel_free(norm);
+            if (hit)
+                return true;
         }
     }
     return false;
@@ -44,9 +46,10 @@ static bool dn_is(const pol_principal *pr, const keel_principal *who)
 {
     if (!who->dn || !strchr(pr->value, '='))
         return false;
-    char norm[1024];
-    pol_normalise_dn(norm, sizeof(norm), who->dn);
-    return strcmp(pr->value, norm) == 0;
+    char *norm = pol_normalise_dn(who->dn);
+    bool same = norm && strcmp(pr->value, norm) == 0;
+    keel_free(norm);
+    return same;
 }
 
 /* The principal's roles, worked out once per decision (DNs normalised

@@ -77,6 +77,8 @@ typedef struct pol_rule {
 
 typedef struct pol_role {
     char *name;
+    char *file; /* where it was defined, for messages */
+    int line;
     char **groups; /* normalised DNs */
     size_t n_groups;
     char **users;
@@ -107,7 +109,9 @@ struct keel_policy {
 bool pol_glob(const char *pattern, const char *text);
 bool pol_action_matches(const pol_action *a, const keel_fn_info *fn);
 bool pol_rule_matches_fn(const pol_rule *r, const keel_fn_info *fn);
-void pol_normalise_dn(char *out, size_t cap, const char *dn);
+/* The normal form of dn (caller frees), or NULL when dn is malformed or
+ * memory ran out: either way it matches nothing. */
+char *pol_normalise_dn(const char *dn);
 const pol_index *pol_index_find(const keel_policy *p, const char *qname);
 
 /* How arguments are seen: real values at run time; templates, with the

@@ -58,6 +58,7 @@ void keel_policy_free(keel_policy *p)
     keel_free(p->rules);
     for (size_t i = 0; i < p->n_roles; i++) {
         keel_free(p->roles[i].name);
+        keel_free(p->roles[i].file);
         free_strings(p->roles[i].groups, p->roles[i].n_groups);
         free_strings(p->roles[i].users, p->roles[i].n_users);
     }
@@ -91,6 +92,45 @@ size_t keel_policy_rule_count(const keel_policy *p)
 }
 
 /* ---- lint ---- */
+
+/* Replaces the DN in *s by its normal form; a malformed DN is an error. */
+static void normalise_dn(char **s, const char *what, const char *owner,
+                         keel_diags *d)
+{
+    if (!*s)
+        return;
+    char *norm = pol_normalise_dn(*s);
+    if (!norm) {
+        LINT(d, NULL, "%s: %s '%s' is not a valid DN (RFC 4514)", owner,
+             what, *s);
+        return;
+    }
+    keel_free(*s);
+    *s = norm;
+}
+
+/* Group DNs of roles, and user principals written as DNs, are compared
+ * in normal form: computed once here. */
+static void normalise_dns(keel_policy *p, keel_diags *d)
+{
+    char owner[300];
+    for (size_t i = 0; i < p->n_roles; i++) {
+        snprintf(owner, sizeof(owner), "%s: line %d: role '%s'",
+                 p->roles[i].file ? p->roles[i].file : "", p->roles[i].line,
+                 p->roles[i].name ? p->roles[i].name : "");
+        for (size_t g = 0; g < p->roles[i].n_groups; g++)
+            normalise_dn(&p->roles[i].groups[g], "group", owner, d);
+    }
+    for (size_t i = 0; i < p->n_rules; i++) {
+        pol_rule *r = &p->rules[i];
+        snprintf(owner, sizeof(owner), "%s: line %d: rule '%s'",
+                 r->file ? r->file : "", r->line, r->id ? r->id : "");
+        for (size_t j = 0; j < r->n_principals; j++)
+            if (r->principals[j].kind == PRIN_USER && r->principals[j].value &&
+                strchr(r->principals[j].value, '='))
+                normalise_dn(&r->principals[j].value, "user", owner, d);
+    }
+}
 
 static bool has_glob(const char *s)
 {
@@ -438,6 +478,8 @@ int keel_policy_load_texts(keel_policy **out, const char *const *names,
             xmlFreeDoc(doc);
         }
     }
+    if (rc == 0)
+        normalise_dns(p, d);
     for (size_t i = 0; rc == 0 && i < p->n_rules; i++)
         lint_rule(p, k, &p->rules[i], d);
     if (rc == 0 && d->n == before)

@@ -9,6 +9,9 @@
  */
 #include "policy_internal.h"
 
+#include "alloc.h"
+#include "ldap_dn.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,20 +65,13 @@ bool pol_rule_matches_fn(const pol_rule *r, const keel_fn_info *fn)
     return false;
 }
 
-/* "CN=Finance, OU=Groups,DC=Example" -> "cn=finance,ou=groups,dc=example":
- * attribute types and values folded to lower case, spaces around ',' and
- * '=' dropped. Enough for comparing DNs as directories hand them out. */
-void pol_normalise_dn(char *out, size_t cap, const char *dn)
+/* "CN=Finance, OU=Groups,DC=Example" -> "cn=finance,ou=groups,dc=example",
+ * escapes decoded and re-encoded one way (keel_dn_normalise in
+ * connectors/ldap, shared with the directory connector). */
+char *pol_normalise_dn(const char *dn)
 {
-    size_t n = 0;
-    for (const char *s = dn; *s && n + 1 < cap; s++) {
-        if (*s == ' ' && (n == 0 || out[n - 1] == ',' || out[n - 1] == '=' ||
-                          s[1] == ',' || s[1] == '=' || s[1] == ' ' ||
-                          s[1] == '\0'))
-            continue;
-        out[n++] = (char)tolower((unsigned char)*s);
-    }
-    out[n] = '\0';
+    char *out = NULL;
+    return keel_dn_normalise(&out, dn, strlen(dn)) == 0 ? out : NULL;
 }
 
 const pol_index *pol_index_find(const keel_policy *p, const char *qname)

@@ -114,6 +114,16 @@ static void test_policy_eval__conditions_and_roles(void **s)
     expect("bob", FINANCE, "math.mul", "{\"a\":5000,\"b\":2}", NULL,
            KEEL_VERDICT_ALLOW, "finance-big-mul",
            "allowed by rules 'finance-big-mul' and others");
+    expect("bob", "cn=STAFF,ou=groups;dc=example,  dc=com", "fixture.fetch",
+           "{\"count\":1}", NULL, KEEL_VERDICT_ALLOW, "staff-fetch", NULL);
+    expect("bob", "cn=st\\61ff,ou=groups,dc=example,dc=com", "fixture.fetch",
+           "{\"count\":1}", NULL, KEEL_VERDICT_ALLOW, "staff-fetch",
+           NULL); /* \61 is 'a' */
+    /* a malformed or merely similar group DN matches nothing */
+    expect("bob", "cn=staff,ou=groups,dc=example,dc=com,", "fixture.fetch",
+           "{\"count\":1}", NULL, KEEL_VERDICT_DENY, NULL, NULL);
+    expect("bob", "cn=staff\\,ou=groups,dc=example,dc=com", "fixture.fetch",
+           "{\"count\":1}", NULL, KEEL_VERDICT_DENY, NULL, NULL);
     expect("bob", NULL, "math.mul", "{\"a\":2000000,\"b\":2}", NULL,
            KEEL_VERDICT_DENY, "no-huge-mul", NULL);
     /* le 10 on count; staff only */
