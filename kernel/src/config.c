@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "ldap_config.h"
 #include "llm_config_check.h"
 #include "otlp_config_check.h"
 #include "planner_config.h"
@@ -163,6 +164,7 @@ static const struct section {
     {"policy", check_policy},
     {"planner", keel_planner_config_check},
     {"trace", keel_trace_config_check},
+    {"directory", keel_directory_config_check},
 };
 
 /* ---- secrets ---- */
