@@ -3,7 +3,8 @@
 # which installs the Debian build dependencies when run as root.
 
 DEBIAN_PACKAGES := cmake make gcc g++ clang pkg-config libcjson-dev \
-	libcurl4-openssl-dev libxml2-dev libldap2-dev libcmocka-dev
+	libcurl4-openssl-dev libxml2-dev libldap2-dev libcmocka-dev \
+	slapd ldap-utils openssl
 BUILD := build
 KEEL := $(BUILD)/bin/keel
 JOBS ?= 2
@@ -59,11 +60,12 @@ clean:
 
 # Static analysis of keel's own sources (not tests): clang-tidy with the
 # checks in .clang-tidy, and cppcheck.
-LINT_SOURCES := $(wildcard kernel/src/*.c cli/*.c plugins/*/*.c planner/src/*.c policies/src/*.c connectors/llm/src/*.c connectors/otlp/src/*.c)
+LINT_SOURCES := $(wildcard kernel/src/*.c cli/*.c plugins/*/*.c planner/src/*.c policies/src/*.c connectors/llm/src/*.c connectors/otlp/src/*.c connectors/ldap/src/*.c)
 lint: build
 	$(MAKE) deps DEBIAN_PACKAGES="clang-tidy cppcheck"
 	clang-tidy -p $(BUILD) --quiet $(LINT_SOURCES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --inline-suppr --std=c11 -I sdk/include -I kernel/include -I kernel/src \
 	  -I planner/include -I policies/include -I connectors/llm/include -I connectors/otlp/include \
+	  -I connectors/ldap/include -I connectors/ldap/src \
 	  $(LINT_SOURCES)
