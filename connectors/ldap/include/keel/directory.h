@@ -82,6 +82,25 @@ void keel_dir_user_free(keel_dir_user *u);
  * unrefs). */
 int keel_dir_user_to_value(keel_value **out, const keel_dir_user *u);
 
+/* ---- sessions ----
+ * A login is kept for ttl_s seconds in <state_dir>/session.json, mode 0600
+ * in a 0700 directory: the principal and its groups, never the password.
+ * The file is protected by its permissions only: it keeps other users
+ * out, not its owner (see docs/directory.md). */
+
+/* Writes the session atomically (temporary file, fsync, rename). */
+int keel_session_save(const char *state_dir, const keel_dir_user *u,
+                      long ttl_s, keel_error *err);
+/* Reads the session: KEEL_ENOTFOUND when there is none, KEEL_EAUTH when it
+ * expired, KEEL_EUNSAFE when others may read or write it or it is not a
+ * regular file owned by the caller, KEEL_EINVAL when it is malformed.
+ * *expires gets its end (seconds since the epoch). */
+int keel_session_load(keel_dir_user **out, long long *expires,
+                      const char *state_dir, keel_error *err);
+/* Removes it; 0 also when there was none (then *removed is false). */
+int keel_session_remove(bool *removed, const char *state_dir,
+                        keel_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,249 @@
+/*
+ * ldap_session.c - the login kept between commands: <state_dir>/
+ * session.json, written atomically with mode 0600 in a 0700 directory,
+ * read back only when it is a regular file owned by the caller that no one
+ * else can read or write, and only until it expires. It holds the
+ * principal (uid, DN, name, mail, groups) and its times, never a password.
+ */
+#include "ldap_session.h"
+
+#include "alloc.h"
+#include "buf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SESSION_FILE "session.json"
+#define MAX_SESSION_BYTES (1u << 20)
+#define MAX_TTL_S 86400
+
+static int session_path(char *buf, size_t cap, const char *dir,
+                        const char *name, keel_error *err)
+{
+    if (!dir || dir[0] != '/')
+        return keel_error_set(err, KEEL_EINVAL, "no state directory for the "
+                              "session (set state_dir or XDG_STATE_HOME)");
+    if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap)
+        return keel_error_set(err, KEEL_EINVAL, "state directory path too long");
+    return 0;
+}
+
+/* mkdir -p with 0700 for what it creates. */
+static int make_dirs(const char *dir, keel_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s", dir);
+    for (char *p = path + 1;; p++) {
+        char c = *p;
+        if (c == '/' || c == '\0') {
+            *p = '\0';
+            if (mkdir(path, 0700) != 0 && errno != EEXIST)
+                return keel_error_set(err, KEEL_EIO, "%s: %s", path,
+                                      strerror(errno));
+            *p = c;
+        }
+        if (!c)
+            return 0;
+    }
+}
+
+static void put_user(keel_buf *b, const keel_dir_user *u, time_t now, long ttl)
+{
+    keel_value *v = NULL;
+    char *json = NULL;
+    if (keel_dir_user_to_value(&v, u) || keel_value_to_json(&json, v, false)) {
+        b->failed = 1;
+    } else {
+        keel_buf_printf(b, "{\"version\":1,\"created\":%lld,\"expires\":%lld,"
+                        "\"user\":%s}\n", (long long)now,
+                        (long long)now + ttl, json);
+    }
+    keel_free(json);
+    keel_value_unref(v);
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int dir_session_save_at(const char *state_dir, const keel_dir_user *u,
+                        long ttl_s, time_t now, keel_error *err)
+{
+    char path[4096], tmp[4096];
+    int rc = session_path(path, sizeof(path), state_dir, SESSION_FILE, err);
+    if (rc == 0)
+        rc = session_path(tmp, sizeof(tmp), state_dir, ".session.json.tmp", err);
+    if (rc == 0)
+        rc = make_dirs(state_dir, err);
+    if (rc)
+        return rc;
+    keel_buf b;
+    keel_buf_init(&b);
+    put_user(&b, u, now, ttl_s < 1 || ttl_s > MAX_TTL_S ? 900 : ttl_s);
+    char *text = NULL;
+    if (keel_buf_finish(&b, &text))
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 || write_all(fd, text, strlen(text)) || fsync(fd) ||
+        close(fd) || rename(tmp, path))
+        rc = keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
+    if (rc && fd >= 0)
+        unlink(tmp);
+    keel_free(text);
+    return rc;
+}
+
+int keel_session_save(const char *state_dir, const keel_dir_user *u,
+                      long ttl_s, keel_error *err)
+{
+    return dir_session_save_at(state_dir, u, ttl_s, time(NULL), err);
+}
+
+/* The file's text, after the ownership and permission checks. */
+static int read_checked(char **out, const char *path, keel_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT
+                   ? keel_error_set(err, KEEL_ENOTFOUND, "not logged in")
+                   : keel_error_set(err, KEEL_EUNSAFE, "%s: %s", path,
+                                    strerror(errno));
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & 077) || st.st_size > (off_t)MAX_SESSION_BYTES)
+        rc = keel_error_set(err, KEEL_EUNSAFE, "%s: not a private file of "
+                            "yours (mode 0600, owned by you); remove it and "
+                            "log in again", path);
+    char *text = rc ? NULL : keel_malloc((size_t)st.st_size + 1);
+    if (rc == 0 && !text)
+        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    if (rc == 0 && read(fd, text, (size_t)st.st_size) != st.st_size)
+        rc = keel_error_set(err, KEEL_EIO, "%s: read error", path);
+    close(fd);
+    if (rc) {
+        keel_free(text);
+        return rc;
+    }
+    text[st.st_size] = '\0';
+    *out = text;
+    return 0;
+}
+
+static char *field(const keel_value *user, const char *key)
+{
+    const char *s = keel_value_get_string(keel_value_object_get(user, key), NULL);
+    return s ? keel_strdup(s) : NULL;
+}
+
+static int user_from(keel_dir_user *u, const keel_value *user)
+{
+    u->dn = field(user, "dn");
+    u->uid = field(user, "uid");
+    u->name = field(user, "name");
+    u->mail = field(user, "mail");
+    u->manager = field(user, "manager");
+    const keel_value *g = keel_value_object_get(user, "groups");
+    if (!u->dn || !u->uid || keel_value_type(g) != KEEL_TYPE_LIST)
+        return KEEL_EINVAL;
+    size_t n = keel_value_len(g);
+    if (n && !(u->groups = keel_calloc(n, sizeof(char *))))
+        return KEEL_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = keel_value_get_string(keel_value_list_at(g, i), NULL);
+        if (!s || !(u->groups[u->n_groups++] = keel_strdup(s)))
+            return s ? KEEL_ENOMEM : KEEL_EINVAL;
+    }
+    return 0;
+}
+
+static long long int_of(const keel_value *o, const char *key)
+{
+    const keel_value *v = keel_value_object_get(o, key);
+    return keel_value_type(v) == KEEL_TYPE_INT ? (long long)keel_value_get_int(v) : -1;
+}
+
+static int parse_session(keel_dir_user *u, long long *expires,
+                         const char *path, const char *text, time_t now,
+                         keel_error *err)
+{
+    keel_value *root = NULL;
+    keel_error jerr = {0};
+    int rc = keel_value_from_json(&root, text, strlen(text), &jerr);
+    long long created = rc ? -1 : int_of(root, "created");
+    *expires = rc ? -1 : int_of(root, "expires");
+    if (rc == 0 && (int_of(root, "version") != 1 || created < 0 ||
+                    *expires <= created || *expires - created > MAX_TTL_S))
+        rc = KEEL_EINVAL;
+    if (rc == 0)
+        rc = user_from(u, keel_value_object_get(root, "user"));
+    keel_value_unref(root);
+    if (rc == KEEL_ENOMEM)
+        return keel_error_set(err, rc, "out of memory");
+    if (rc)
+        return keel_error_set(err, KEEL_EINVAL, "%s: not a keel session; "
+                              "remove it and log in again", path);
+    if ((long long)now >= *expires || created > (long long)now + 300)
+        return keel_error_set(err, KEEL_EAUTH, "the session of %s expired; "
+                              "log in again with `keel login`", u->uid);
+    return 0;
+}
+
+int dir_session_load_at(keel_dir_user **out, long long *expires,
+                        const char *state_dir, time_t now, keel_error *err)
+{
+    *out = NULL;
+    char path[4096];
+    char *text = NULL;
+    int rc = session_path(path, sizeof(path), state_dir, SESSION_FILE, err);
+    if (rc == 0)
+        rc = read_checked(&text, path, err);
+    keel_dir_user *u = rc ? NULL : keel_calloc(1, sizeof(*u));
+    if (rc == 0 && !u)
+        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = parse_session(u, expires, path, text, now, err);
+    keel_free(text);
+    if (rc)
+        keel_dir_user_free(u);
+    else
+        *out = u;
+    return rc;
+}
+
+int keel_session_load(keel_dir_user **out, long long *expires,
+                      const char *state_dir, keel_error *err)
+{
+    return dir_session_load_at(out, expires, state_dir, time(NULL), err);
+}
+
+int keel_session_remove(bool *removed, const char *state_dir,
+                        keel_error *err)
+{
+    *removed = false;
+    char path[4096];
+    int rc = session_path(path, sizeof(path), state_dir, SESSION_FILE, err);
+    if (rc)
+        return rc;
+    if (unlink(path) == 0)
+        *removed = true;
+    else if (errno != ENOENT)
+        return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
+    return 0;
+}
