@@ -80,12 +80,18 @@ typedef struct cli_ctx {
     bool no_cache;           /* --no-cache */
     const char *prompts;     /* --prompts DIR */
     const char *examples;    /* --examples DIR */
+    /* login options (CLI_OPT_LOGIN) */
+    const char *password_file; /* --password-file FILE */
+    bool verbose;              /* --verbose */
     /* positional arguments after the command words */
     char *pos[CLI_MAX_POSITIONAL];
     size_t n_pos;
     /* opened on demand */
     keel_config *config;
     keel_kernel *kernel;
+    /* the principal, once cli_resolve_principal ran (principal.c) */
+    bool principal_ready;
+    struct keel_dir_user *session; /* from `keel login`, or NULL */
 } cli_ctx;
 
 typedef int (*cli_run_fn)(cli_ctx *ctx);
@@ -112,6 +118,10 @@ typedef struct cli_command {
 #define CLI_OPT_RESUME 0x80u /* --retry STEP, --skip STEP, --output JSON */
 #define CLI_OPT_DECIDE 0x100u /* --comment TEXT, --reason TEXT */
 #define CLI_OPT_TRACE 0x200u /* --html FILE, --otlp URL */
+#define CLI_OPT_LOGIN 0x400u /* --password-file FILE, --verbose */
+/* Not an option group: the command acts as the principal, which main.c
+ * resolves (session or local user) before the command runs. */
+#define CLI_OPT_PRINCIPAL 0x800u
 
 typedef enum cli_opt_kind { CLI_BOOL, CLI_STRING, CLI_LIST } cli_opt_kind;
 
@@ -152,8 +162,14 @@ struct keel_principal;
 /* Loads --policy files, else the config's policy.files; *out is NULL when
  * neither names one. Prints problems; returns an exit code. */
 int cli_load_policy(cli_ctx *ctx, struct keel_policy **out);
-/* The principal: --user (else $USER, else the login name) and --group. */
+/* The principal resolved by cli_resolve_principal (borrowed from ctx);
+ * without a directory and --user, the first call notes on stderr that keel
+ * acts as the local user. A command without CLI_OPT_PRINCIPAL (keel eval,
+ * whose cases name their own users) gets --user (else the local user) and
+ * --group, never a session. */
 void cli_principal(const cli_ctx *ctx, struct keel_principal *out);
+/* The local user's name: $USER, else the password database. */
+const char *cli_local_user(void);
 int cmd_llm_chat(cli_ctx *ctx);
 int cmd_goal(cli_ctx *ctx);
 int cmd_resume(cli_ctx *ctx);
@@ -208,6 +224,14 @@ int cli_finish_run(const cli_ctx *ctx, int rc, const keel_value *out,
                    const keel_error *err);
 /* <dir of the keel binary>/../REL when it exists, into buf. */
 bool cli_install_path(char *buf, size_t cap, const char *rel);
+int cmd_login(cli_ctx *ctx);
+int cmd_whoami(cli_ctx *ctx);
+int cmd_logout(cli_ctx *ctx);
+/* Works out who keel acts as, once: with a directory configured, the user
+ * of a valid `keel login` session (exit 6 with "log in" otherwise; --user
+ * and --group are refused); without one, --user (else the local Unix user)
+ * with the --group DNs. Returns an exit code. */
+int cli_resolve_principal(cli_ctx *ctx);
 int cmd_llm_ping(cli_ctx *ctx);
 
 /* Loads the configuration (once) and fills the plugin directories. */

@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include <keel/directory.h>
+
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -226,6 +228,9 @@ void cli_close(cli_ctx *ctx)
     for (size_t i = 0; i < ctx->n_policy_used; i++)
         free(ctx->policy_used[i]);
     ctx->n_policy_used = 0;
+    keel_dir_user_free(ctx->session);
+    ctx->session = NULL;
+    ctx->principal_ready = false;
     keel_kernel_free(ctx->kernel);
     keel_config_free(ctx->config);
     ctx->kernel = NULL;

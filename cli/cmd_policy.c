@@ -14,20 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-void cli_principal(const cli_ctx *ctx, keel_principal *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->uid = ctx->user;
-    if (!out->uid)
-        out->uid = getenv("USER");
-    if (!out->uid) {
-        struct passwd *pw = getpwuid(geteuid());
-        out->uid = pw ? pw->pw_name : "unknown";
-    }
-    out->groups = ctx->groups.v;
-    out->n_groups = ctx->groups.n;
-}
-
 static void print_diag_lines(const keel_diags *d)
 {
     for (size_t i = 0; i < d->n; i++)

@@ -42,8 +42,8 @@ const cli_command cli_commands[] = {
      "valid plan or the model cannot plan; 3 denied by policy or a policy\n"
      "limit; 4 a step needs approval; 5 the model is unreachable. See\n"
      "docs/planner.md.",
-     CLI_OPT_LLM | CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_PLAN | CLI_OPT_PLANNER,
-     cmd_goal},
+     CLI_OPT_LLM | CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_PLAN | CLI_OPT_PLANNER |
+     CLI_OPT_PRINCIPAL, cmd_goal},
     {"eval", "keel eval SUITE [--llm P:M | --llm replay:FILE] [--record FILE] [--policy FILE]... [--max-repairs N] [--json]",
      "Plan every goal of a suite and check the plans against expectations.",
      "SUITE is JSON: {\"policy\": [files], \"defaults\": {...}, \"cases\":\n"
@@ -80,7 +80,7 @@ const cli_command cli_commands[] = {
      "is shown with its rules; exit 3 when the policy denies. With --json,\n"
      "prints {\"valid\": ..., \"hash\": ..., \"errors\": [...]} on stdout:\n"
      "the list the planner sends back to the model for repair.",
-     CLI_OPT_POLICY, cmd_validate},
+     CLI_OPT_POLICY | CLI_OPT_PRINCIPAL, cmd_validate},
     {"run", "keel run FILE [--jobs N] [--keep-going] [--step-timeout S] [--policy FILE]... [--json]",
      "Validate a plan, run it, print its output.",
      "Independent steps run in parallel on N threads (default: the number\n"
@@ -90,7 +90,7 @@ const cli_command cli_commands[] = {
      "step has --step-timeout seconds (default 60). With --json, prints\n"
      "one JSON event per line and a final run_finished event. Exit 0, 1 (a\n"
      "step failed) or 2 (invalid plan).",
-     CLI_OPT_RUN | CLI_OPT_POLICY, cmd_run},
+     CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_PRINCIPAL, cmd_run},
     {"resume", "keel resume ID [--retry STEP]... [--skip STEP --output JSON]... [--jobs N]",
      "Continue a stopped, failed or crashed run.",
      "Steps that finished are not run again: their journalled outputs (with\n"
@@ -99,7 +99,8 @@ const cli_command cli_commands[] = {
      "and names it, and an operator decides: --retry STEP runs it again,\n"
      "--skip STEP --output JSON takes it as done with that output. The run's\n"
      "policy files are loaded again (or --policy). Exit codes as keel run.",
-     CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_RESUME, cmd_resume},
+     CLI_OPT_RUN | CLI_OPT_POLICY | CLI_OPT_RESUME | CLI_OPT_PRINCIPAL,
+     cmd_resume},
     {"approve", "keel approve ID STEP [--comment TEXT]",
      "Approve a step that waits for approval; then keel resume ID.",
      "The approval records who approved (--user, or the logged-in user) and\n"
@@ -107,10 +108,10 @@ const cli_command cli_commands[] = {
      "requested with and the requester: if any differs when the step runs,\n"
      "it does not count. The policy may require an approver other than the\n"
      "requester, or one in a role (exit 3 otherwise).",
-     CLI_OPT_POLICY | CLI_OPT_DECIDE, cmd_approve},
+     CLI_OPT_POLICY | CLI_OPT_DECIDE | CLI_OPT_PRINCIPAL, cmd_approve},
     {"reject", "keel reject ID STEP --reason TEXT",
      "Reject a step that waits for approval: the run fails with the reason.",
-     NULL, CLI_OPT_POLICY | CLI_OPT_DECIDE, cmd_reject},
+     NULL, CLI_OPT_POLICY | CLI_OPT_DECIDE | CLI_OPT_PRINCIPAL, cmd_reject},
     {"runs", "keel runs [list] [--json]",
      "List runs: id, user, state, start, duration, steps, tokens, goal.",
      NULL, 0, cmd_runs_list},
@@ -172,5 +173,20 @@ const cli_command cli_commands[] = {
      "Check that the model is reachable, accepts the key and exists.",
      "Exit 0 when it answers, 5 with the reason when it does not.",
      CLI_OPT_LLM, cmd_llm_ping},
+    {"login", "keel login [--user NAME] [--password-file FILE] [--verbose]",
+     "Log in to the directory; keep a short-lived session for later commands.",
+     "Asks for the password on the terminal without echo, or reads the first\n"
+     "line of --password-file FILE (or $KEEL_PASSWORD_FILE). NAME defaults to\n"
+     "the local user. The session (the principal and its groups, never the\n"
+     "password) lives in the state directory, mode 0600, for session_ttl_s\n"
+     "(default 15 minutes). --verbose shows each stage (connect, tls,\n"
+     "service bind, search, user bind, groups) with its time. Exit 6 when\n"
+     "authentication fails, 5 when the directory is unreachable.",
+     CLI_OPT_LOGIN | CLI_OPT_POLICY, cmd_login},
+    {"whoami", "keel whoami [--json]",
+     "Show who keel acts as: the session's user and groups, or the local user.",
+     "Exit 6 when a directory is configured and there is no valid session.",
+     0, cmd_whoami},
+    {"logout", "keel logout", "Remove the session.", NULL, 0, cmd_logout},
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -141,7 +141,10 @@ int main(int argc, char **argv)
         return rc;
     memmove(ctx.pos, ctx.pos + used, (ctx.n_pos - used) * sizeof(char *));
     ctx.n_pos -= used;
-    rc = cmd->run(&ctx);
+    if (cmd->options & CLI_OPT_PRINCIPAL)
+        rc = cli_resolve_principal(&ctx);
+    if (rc == 0)
+        rc = cmd->run(&ctx);
     cli_close(&ctx);
     return rc;
 }

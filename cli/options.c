@@ -48,5 +48,7 @@ const cli_option cli_options[] = {
     {"--no-cache", CLI_BOOL, F(no_cache), CLI_OPT_PLAN, NULL},
     {"--prompts", CLI_STRING, F(prompts), CLI_OPT_PLANNER, "DIR"},
     {"--examples", CLI_STRING, F(examples), CLI_OPT_PLANNER, "DIR"},
+    {"--password-file", CLI_STRING, F(password_file), CLI_OPT_LOGIN, "FILE"},
+    {"--verbose", CLI_BOOL, F(verbose), CLI_OPT_LOGIN, NULL},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);

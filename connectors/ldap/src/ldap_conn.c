@@ -363,12 +363,14 @@ int dir_conn_open(dir_conn *c, keel_directory *d, keel_error *err)
     size_t used = 0;
     for (size_t i = 0; i < d->cfg.n_servers; i++) {
         int rc = try_server(c, d->cfg.servers[i], err);
+        if (rc == 0 && used)
+            dir_log(d, KEEL_LOG_WARN, "using %s; before it: %s", c->uri, why);
         if (rc == 0)
             return 0;
         dir_conn_close(c);
         if (rc != KEEL_EUNAVAIL)
             return rc;
-        dir_log(d, KEEL_LOG_WARN, "%s", err->msg);
+        dir_log(d, KEEL_LOG_INFO, "%s", err->msg);
         used += (size_t)snprintf(why + used, used < sizeof(why) ? sizeof(why) - used : 0,
                                  "%s%s", used ? "; " : "", err->msg);
         if (used >= sizeof(why))

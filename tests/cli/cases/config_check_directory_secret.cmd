@@ -1,0 +1,1 @@
+config check --config @SRC@/tests/data/config/invalid/dir_password_literal.json

@@ -1,0 +1,1 @@
+login --user alice --config @SRC@/tests/cli/directory_config.json

@@ -1,0 +1,1 @@
+login --password-file @SRC@/tests/cli/password

@@ -1,0 +1,1 @@
+validate @SRC@/tests/data/plans/json/valid/mixed.json --user alice --config @SRC@/tests/cli/directory_config.json

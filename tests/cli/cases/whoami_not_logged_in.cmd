@@ -1,0 +1,1 @@
+whoami --config @SRC@/tests/cli/directory_config.json
