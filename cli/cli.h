@@ -92,6 +92,7 @@ typedef struct cli_ctx {
     /* the principal, once cli_resolve_principal ran (principal.c) */
     bool principal_ready;
     struct keel_dir_user *session; /* from `keel login`, or NULL */
+    struct keel_directory *directory; /* for plugins, when configured */
 } cli_ctx;
 
 typedef int (*cli_run_fn)(cli_ctx *ctx);

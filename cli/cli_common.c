@@ -197,6 +197,20 @@ static void warn_unused_settings(const cli_ctx *ctx)
     }
 }
 
+/* The configured directory, for plugins (api->directory); none is fine. */
+static int attach_directory(cli_ctx *ctx)
+{
+    if (!keel_config_section(ctx->config, "directory"))
+        return 0;
+    keel_error err = {0};
+    int rc = keel_directory_open(&ctx->directory, ctx->config, &err);
+    if (rc)
+        return cli_fail(rc, &err);
+    keel_directory_set_log(ctx->directory, log_to_stderr, NULL);
+    keel_kernel_set_directory(ctx->kernel, keel_directory_serve, ctx->directory);
+    return 0;
+}
+
 int cli_open_kernel(cli_ctx *ctx)
 {
     if (ctx->kernel)
@@ -220,7 +234,7 @@ int cli_open_kernel(cli_ctx *ctx)
     }
     keel_kernel_set_log(ctx->kernel, log_to_stderr, NULL);
     warn_unused_settings(ctx);
-    return 0;
+    return attach_directory(ctx);
 }
 
 void cli_close(cli_ctx *ctx)
@@ -232,6 +246,8 @@ void cli_close(cli_ctx *ctx)
     ctx->session = NULL;
     ctx->principal_ready = false;
     keel_kernel_free(ctx->kernel);
+    keel_directory_close(ctx->directory); /* after the kernel that used it */
+    ctx->directory = NULL;
     keel_config_free(ctx->config);
     ctx->kernel = NULL;
     ctx->config = NULL;

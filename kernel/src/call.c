@@ -327,6 +327,21 @@ static int api_canceled(keel_call *c)
     return c->deadline_ns && keel_now_ns() >= c->deadline_ns;
 }
 
+static int api_directory(keel_call *c, const char *op, const keel_value *args,
+                         keel_value **result)
+{
+    *result = NULL;
+    if (!c->kernel || !c->kernel->dir_fn)
+        return call_fail(c, KEEL_EUNAVAIL, "%s: no directory is configured "
+                         "(the \"directory\" section)", c->source);
+    keel_error e = {0};
+    keel_value *v = NULL;
+    int rc = c->kernel->dir_fn(c->kernel->dir_ud, op ? op : "", args, &v, &e);
+    if (rc)
+        return call_fail(c, rc, "%s: %s", c->source, e.msg);
+    return (*result = track(c, v)) ? 0 : KEEL_ENOMEM;
+}
+
 const keel_host_api keel_host_api_table = {
     .abi_major = KEEL_ABI_MAJOR,
     .abi_minor = KEEL_ABI_MINOR,
@@ -359,4 +374,5 @@ const keel_host_api keel_host_api_table = {
     .call_alloc = api_call_alloc,
     .plugin_state = api_plugin_state,
     .canceled = api_canceled,
+    .directory = api_directory,
 };

@@ -53,6 +53,12 @@ void keel_kernel_free(keel_kernel *k)
     keel_free(k);
 }
 
+void keel_kernel_set_directory(keel_kernel *k, keel_directory_fn fn, void *ud)
+{
+    k->dir_fn = fn;
+    k->dir_ud = ud;
+}
+
 void keel_kernel_set_log(keel_kernel *k, keel_log_fn fn, void *ud)
 {
     k->log_fn = fn;

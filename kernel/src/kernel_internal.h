@@ -54,6 +54,8 @@ struct keel_kernel {
     keel_value *settings; /* plugin settings object, or NULL */
     keel_log_fn log_fn;
     void *log_ud;
+    keel_directory_fn dir_fn;
+    void *dir_ud;
 };
 
 /* The host API table handed to every plugin. */

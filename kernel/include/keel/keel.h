@@ -210,10 +210,20 @@ typedef struct keel_plugin_info {
 typedef void (*keel_log_fn)(void *ud, int level, const char *source,
                             const char *msg);
 
+/* The directory behind api->directory (plugin ABI 1.1): fn answers op on
+ * args with a new value in *out (the caller unrefs it), or fails with a
+ * message in err. The kernel does not own ud. */
+typedef int (*keel_directory_fn)(void *ud, const char *op,
+                                 const keel_value *args, keel_value **out,
+                                 keel_error *err);
+
 int keel_kernel_open(keel_kernel **out, keel_error *err);
 /* Calls every loaded plugin's fini, frees the kernel. Plugins stay mapped. */
 void keel_kernel_free(keel_kernel *k);
 void keel_kernel_set_log(keel_kernel *k, keel_log_fn fn, void *ud);
+/* Attaches the directory plugins reach through api->directory; without
+ * one, that call fails with KEEL_EUNAVAIL. */
+void keel_kernel_set_directory(keel_kernel *k, keel_directory_fn fn, void *ud);
 
 /* Per-plugin settings handed to init: an object keyed by plugin name.
  * The kernel takes its own reference. */

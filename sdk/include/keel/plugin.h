@@ -48,7 +48,7 @@ extern "C" {
 /* Since: 1.0. Bump the major for any incompatible change, the minor for
  * append-only growth. docs/plugin-abi.md keeps the changelog. */
 #define KEEL_ABI_MAJOR 1
-#define KEEL_ABI_MINOR 0
+#define KEEL_ABI_MINOR 1
 
 /* "KEEL" in ASCII: the first thing the loader checks, so a random symbol of
  * the right name is refused before any other field is read. */
@@ -270,6 +270,20 @@ typedef struct keel_host_api {
     void *(*plugin_state)(keel_call *c);
     /* Nonzero once the host asks the call to stop (deadline, cancel). */
     int (*canceled)(keel_call *c);
+
+    /* -- since 1.1 -- */
+    /* A read-only lookup through the host's directory connection (its
+     * TLS, timeouts and service account), so a plugin needs no LDAP library:
+     *   "find_user"     {"key": uid or mail}      -> {dn, uid, name, mail,
+     *                                                manager, groups}
+     *   "group_members" {"group": DN, "nested": bool} -> [DN, ...]
+     *   "user_groups"   {"key": uid or mail}      -> [group DN, ...]
+     * On success *result belongs to the call. On failure returns a negative
+     * KEEL_E* with the call's error set: KEEL_EUNAVAIL when no directory is
+     * configured or it cannot be reached, KEEL_ENOTFOUND for no such user
+     * or group, KEEL_EINVAL for an unknown op or bad arguments. */
+    int (*directory)(keel_call *c, const char *op, const keel_value *args,
+                     keel_value **result);
 } keel_host_api;
 
 /* True when the host's table has member m (a later-minor addition). */

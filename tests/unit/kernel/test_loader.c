@@ -62,7 +62,7 @@ static void test_loader__bad_major_refused_naming_both_versions(void **s)
     assert_int_equal(load_fixture(&k, "bad_major", &err), KEEL_EABI);
     assert_reason(&err, "bad_major",
                   "built for keel plugin ABI 2.0, but this keel supports ABI "
-                  "1.0 (major versions differ); rebuild the plugin against "
+                  "1.1 (major versions differ); rebuild the plugin against "
                   "this keel");
     assert_int_equal(keel_kernel_function_count(k), 0);
     keel_kernel_free(k);
@@ -75,8 +75,8 @@ static void test_loader__newer_minor_refused(void **s)
     keel_error err = {0};
     assert_int_equal(load_fixture(&k, "newer_minor", &err), KEEL_EABI);
     assert_reason(&err, "newer_minor",
-                  "built for keel plugin ABI 1.1, newer than this keel's ABI "
-                  "1.0; upgrade keel or rebuild the plugin");
+                  "built for keel plugin ABI 1.2, newer than this keel's ABI "
+                  "1.1; upgrade keel or rebuild the plugin");
     keel_kernel_free(k);
 }
 

@@ -77,6 +77,12 @@ int keel_directory_group_members(keel_value **out, keel_directory *d,
                                  const char *group_dn, bool nested,
                                  keel_error *err);
 
+/* The directory as plugins see it (api->directory): a keel_directory_fn
+ * for keel_kernel_set_directory(k, keel_directory_serve, d). ops:
+ * find_user {key}, user_groups {key}, group_members {group, nested}. */
+int keel_directory_serve(void *d, const char *op, const keel_value *args,
+                         keel_value **out, keel_error *err);
+
 void keel_dir_user_free(keel_dir_user *u);
 /* The user as an object {dn, uid, name, mail, manager, groups} (caller
  * unrefs). */
