@@ -1,12 +1,12 @@
 #!/bin/sh
-# cli_login_test.sh KEEL SOURCE_DIR - `keel login`, `whoami`, `run` and
+# cli_login_test.sh KEEL MOCK_LLM SOURCE_DIR - `keel login`, `whoami`, `run` and
 # `logout` against a real slapd (tests/ldap/slapd.sh): the session's groups
 # drive a policy decision (alice, in admins through ops, may run a plan
 # that bob may not), a wrong password is exit 6, an unreachable directory
 # exit 5, --verbose shows every stage, the session file is 0600 without the
 # password, and an expired session asks to log in again.
 set -u
-keel=$1 src=$2
+keel=$1 mock=$2 src=$3
 fail() { echo "FAIL: $*"; exit 1; }
 dir=$(mktemp -d /tmp/keel-slapd.XXXXXX) || exit 1
 home=$(mktemp -d) || exit 1
@@ -58,6 +58,25 @@ grep -q HELLO "$home/out" || fail "alice's run output"
 [ "$(k login --user bob --password-file "$home/bob.pw")" = 0 ] || fail "bob's login"
 [ "$(k run "$plan" --policy "$policy")" = 3 ] || fail "bob's run was not denied: $(cat "$home/err")"
 [ "$(k validate "$plan" --policy "$policy")" = 3 ] || fail "bob's validate was not denied"
+
+# keel goal with the demo's scripted model (keel-mock-llm serving
+# examples/demo/model-replies.jsonl in order: a plan, then a refusal): the
+# policy's ops role is the directory's ops group; alice (in it) gets a plan
+# that runs, bob is never shown the functions and the model cannot plan
+sed 's/dc=example,dc=com/dc=keel,dc=test/' "$src/examples/policy.xml" > "$home/ops_policy.xml"
+. "$src/examples/demo/goal.env"
+"$mock" "$src/examples/demo/model-replies.jsonl" > "$home/mock.url" &
+mpid=$!
+trap 'kill $mpid 2>/dev/null; sh "$src/tests/ldap/slapd.sh" stop "$dir"; rm -rf "$home"' EXIT
+while [ ! -s "$home/mock.url" ]; do sleep 0.05; done
+goal() { (cd "$src" && OPENAI_API_KEY=sk-test "$keel" goal "$GOAL" --policy "$home/ops_policy.xml" \
+          --examples examples/golden --llm "$MODEL" --llm-url "$(cat "$home/mock.url")" \
+          --no-cache --yes > "$home/out" 2> "$home/err"; echo $?); }
+[ "$(k login --user alice --password-file "$home/alice.pw")" = 0 ] || fail "alice again"
+[ "$(goal)" = 0 ] || fail "alice's goal: $(cat "$home/out" "$home/err")"
+grep -q "for alice" "$home/err" || fail "alice's goal names her: $(cat "$home/err")"
+[ "$(k login --user bob --password-file "$home/bob.pw")" = 0 ] || fail "bob again"
+[ "$(goal)" = 2 ] || fail "bob's goal: $(cat "$home/out" "$home/err")"
 
 # expiry: a session that ended asks for a new login
 sed -i -E 's/"expires":[0-9]+/"expires":1/; s/"created":[0-9]+/"created":0/' "$session"

@@ -52,6 +52,8 @@ static int search_user(keel_dir_user *u, char ***memberof, dir_conn *c,
         rc = refused(err);
     } else if (rc == 0) {
         rc = dir_user_from_entry(u, c, e);
+        if (rc == 0 && !u->uid) /* no uid attribute: the name used */
+            oom = !(u->uid = keel_strdup(name));
         *memberof = dir_entry_values(c, e, c->d->cfg.attr_member_of, &oom);
         if (rc || oom)
             rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");

@@ -48,6 +48,9 @@ int64_t dir_now_ms(void)
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/* Once per process, before libldap's first use (which reads its files and
+ * variables once and for all) and, through keel_directory_open, normally
+ * before any thread starts: setenv is not safe beside other threads. */
 static void process_init(void)
 {
     setenv("LDAPNOINIT", "1", 1);
@@ -353,9 +356,14 @@ void dir_conn_close(dir_conn *c)
     c->ld = NULL;
 }
 
-int dir_conn_open(dir_conn *c, keel_directory *d, keel_error *err)
+void dir_process_init(void)
 {
     pthread_once(&once, process_init);
+}
+
+int dir_conn_open(dir_conn *c, keel_directory *d, keel_error *err)
+{
+    dir_process_init();
     memset(c, 0, sizeof(*c));
     c->d = d;
     c->deadline = dir_now_ms() + d->cfg.total_ms;

@@ -22,6 +22,7 @@ int keel_directory_open(keel_directory **out, const keel_config *c,
     keel_directory *d = keel_calloc(1, sizeof(*d));
     if (!d)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    dir_process_init();
     int rc = dir_config_read(&d->cfg, v, err);
     if (rc) {
         keel_free(d);

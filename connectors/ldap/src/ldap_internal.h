@@ -32,6 +32,8 @@ typedef struct dir_conn {
 } dir_conn;
 
 int64_t dir_now_ms(void);
+/* LDAPNOINIT and SIGPIPE, once per process (see ldap_conn.c). */
+void dir_process_init(void);
 void dir_log(const keel_directory *d, int level, const char *fmt, ...)
     KEEL_PRINTF(3, 4);
 void dir_trace(const keel_directory *d, const char *stage, int64_t since,
