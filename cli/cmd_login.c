@@ -64,8 +64,9 @@ static int read_password(char *buf, size_t cap, size_t *len,
                          const cli_ctx *ctx, const char *user)
 {
     const char *file = ctx->password_file;
-    if (!file && getenv("KEEL_PASSWORD_FILE") && *getenv("KEEL_PASSWORD_FILE"))
-        file = getenv("KEEL_PASSWORD_FILE");
+    const char *env = getenv("KEEL_PASSWORD_FILE");
+    if (!file && env && *env)
+        file = env;
     return file ? password_from_file(buf, cap, len, file)
                 : password_from_tty(buf, cap, len, user);
 }
@@ -200,7 +201,7 @@ int cmd_whoami(cli_ctx *ctx)
             return rc == KEEL_ENOMEM ? KEEL_EXIT_FAILED : KEEL_EXIT_AUTH;
         }
     } else
-        local.uid = (char *)(uintptr_t)cli_local_user();
+        local.uid = (char *)cli_local_user();
     if (ctx->json)
         print_json(u, expires);
     else

@@ -173,9 +173,7 @@ static int connect_one(const struct addrinfo *ai, int64_t left)
         int n = errno == EINPROGRESS && left > 0 ? poll(&p, 1, (int)left) : -1;
         if (n == 0)
             so = ETIMEDOUT;
-        else if (n < 0)
-            so = errno;
-        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &sl) != 0)
+        else if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &sl) != 0)
             so = errno;
     }
     if (so == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
@@ -401,7 +399,7 @@ static bool auth_refusal(int code)
 int dir_conn_bind(dir_conn *c, const char *dn, const char *pw, size_t len,
                   keel_error *err)
 {
-    struct berval cred = {(ber_len_t)len, (char *)(uintptr_t)pw};
+    struct berval cred = {(ber_len_t)len, (char *)pw};
     int msgid = -1;
     int rc = ldap_sasl_bind(c->ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
                             &msgid);

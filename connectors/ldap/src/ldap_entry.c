@@ -41,11 +41,11 @@ int dir_find_entry(LDAPMessage **res, LDAPMessage **entry, size_t *n,
     char *filter = NULL;
     if (keel_ldap_filter_format(&filter, t, key, strlen(key)))
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    char *attrs[] = {(char *)(uintptr_t)cfg->attr_uid,
-                     (char *)(uintptr_t)cfg->attr_name,
-                     (char *)(uintptr_t)cfg->attr_mail,
-                     (char *)(uintptr_t)cfg->attr_manager,
-                     (char *)(uintptr_t)cfg->attr_member_of, NULL};
+    char *attrs[] = {(char *)cfg->attr_uid,
+                     (char *)cfg->attr_name,
+                     (char *)cfg->attr_mail,
+                     (char *)cfg->attr_manager,
+                     (char *)cfg->attr_member_of, NULL};
     int scope = cfg->user_scope == DIR_SCOPE_ONE ? LDAP_SCOPE_ONELEVEL
                                                  : LDAP_SCOPE_SUBTREE;
     int rc = dir_conn_search(res, c, cfg->user_base, scope, filter, attrs, 2,

@@ -65,7 +65,7 @@ static int parents(dir_set *s, dir_conn *c, const char *dn, keel_error *err)
     LDAPMessage *res = NULL;
     int rc;
     if (cfg->group_strategy == DIR_GROUPS_MEMBEROF) {
-        char *attrs[] = {(char *)(uintptr_t)cfg->attr_member_of, NULL};
+        char *attrs[] = {(char *)cfg->attr_member_of, NULL};
         rc = dir_conn_search(&res, c, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
                              attrs, 0, err);
         LDAPMessage *e = rc ? NULL : ldap_first_entry(c->ld, res);

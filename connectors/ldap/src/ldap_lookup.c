@@ -56,7 +56,7 @@ static int members_of(char ***out, bool *is_group, dir_conn *c,
                       const char *dn, keel_error *err)
 {
     const dir_config *cfg = &c->d->cfg;
-    char *attrs[] = {(char *)(uintptr_t)cfg->attr_member, NULL};
+    char *attrs[] = {(char *)cfg->attr_member, NULL};
     LDAPMessage *res = NULL;
     *out = NULL;
     int rc = dir_conn_search(&res, c, dn, LDAP_SCOPE_BASE, cfg->group_filter,

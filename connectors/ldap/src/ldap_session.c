@@ -24,11 +24,15 @@
 static int session_path(char *buf, size_t cap, const char *dir,
                         const char *name, keel_error *err)
 {
-    if (!dir || dir[0] != '/')
-        return keel_error_set(err, KEEL_EINVAL, "no state directory for the "
-                              "session (set state_dir or XDG_STATE_HOME)");
-    if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap)
-        return keel_error_set(err, KEEL_EINVAL, "state directory path too long");
+    if (!dir || dir[0] != '/') {
+        keel_error_set(err, KEEL_EINVAL, "no state directory for the session "
+                       "(set state_dir or XDG_STATE_HOME)");
+        return KEEL_EINVAL;
+    }
+    if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap) {
+        keel_error_set(err, KEEL_EINVAL, "state directory path too long");
+        return KEEL_EINVAL;
+    }
     return 0;
 }
 
@@ -119,29 +123,37 @@ static int read_checked(char **out, const char *path, keel_error *err)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT
-                   ? keel_error_set(err, KEEL_ENOTFOUND, "not logged in")
-                   : keel_error_set(err, KEEL_EUNSAFE, "%s: %s", path,
-                                    strerror(errno));
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-        (st.st_mode & 077) || st.st_size > (off_t)MAX_SESSION_BYTES)
-        rc = keel_error_set(err, KEEL_EUNSAFE, "%s: not a private file of "
-                            "yours (mode 0600, owned by you); remove it and "
-                            "log in again", path);
-    char *text = rc ? NULL : keel_malloc((size_t)st.st_size + 1);
-    if (rc == 0 && !text)
-        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    if (rc == 0 && read(fd, text, (size_t)st.st_size) != st.st_size)
-        rc = keel_error_set(err, KEEL_EIO, "%s: read error", path);
-    close(fd);
-    if (rc) {
-        keel_free(text);
-        return rc;
+    if (fd < 0) {
+        int code = errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EUNSAFE;
+        if (code == KEEL_ENOTFOUND)
+            keel_error_set(err, code, "not logged in");
+        else
+            keel_error_set(err, code, "%s: %s", path, strerror(errno));
+        return code;
     }
-    text[st.st_size] = '\0';
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & 077) || st.st_size > (off_t)MAX_SESSION_BYTES) {
+        close(fd);
+        keel_error_set(err, KEEL_EUNSAFE, "%s: not a private file of yours "
+                       "(mode 0600, owned by you); remove it and log in "
+                       "again", path);
+        return KEEL_EUNSAFE;
+    }
+    char *text = keel_malloc((size_t)st.st_size + 1);
+    if (!text) {
+        close(fd);
+        keel_error_set(err, KEEL_ENOMEM, "out of memory");
+        return KEEL_ENOMEM;
+    }
+    ssize_t n = read(fd, text, (size_t)st.st_size);
+    close(fd);
+    if (n != st.st_size) {
+        keel_free(text);
+        keel_error_set(err, KEEL_EIO, "%s: read error", path);
+        return KEEL_EIO;
+    }
+    text[n] = '\0';
     *out = text;
     return 0;
 }
@@ -212,13 +224,14 @@ int dir_session_load_at(keel_dir_user **out, long long *expires,
     char path[4096];
     char *text = NULL;
     int rc = session_path(path, sizeof(path), state_dir, SESSION_FILE, err);
-    if (rc == 0)
-        rc = read_checked(&text, path, err);
-    keel_dir_user *u = rc ? NULL : keel_calloc(1, sizeof(*u));
-    if (rc == 0 && !u)
-        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    if (rc == 0)
-        rc = parse_session(u, expires, path, text, now, err);
+    if (rc || (rc = read_checked(&text, path, err)))
+        return rc;
+    keel_dir_user *u = keel_calloc(1, sizeof(*u));
+    if (!u) {
+        keel_free(text);
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    }
+    rc = parse_session(u, expires, path, text, now, err);
     keel_free(text);
     if (rc)
         keel_dir_user_free(u);
