@@ -3,6 +3,7 @@
  * against the directory and keep a short-lived session in the state
  * directory; show it; remove it.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "cli.h"
 
 #include <keel/directory.h>
@@ -119,7 +120,7 @@ static int authenticate(keel_dir_user **u, cli_ctx *ctx, keel_directory *d,
     keel_error err = {0};
     if (rc == 0 && (rc = keel_directory_authenticate(u, d, user, pw, len, &err)))
         rc = cli_fail(rc, &err);
-    memset(pw, 0, sizeof(pw));
+    explicit_bzero(pw, sizeof(pw)); /* not optimised away */
     return rc;
 }
 

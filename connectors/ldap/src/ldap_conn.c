@@ -17,6 +17,7 @@
  *   - StartTLS that fails is an error, never a plaintext fallback, and TLS
  *     is checked to be in place before any bind.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "ldap_internal.h"
 
 #include "alloc.h"
@@ -321,7 +322,7 @@ int dir_conn_bind_service(dir_conn *c, keel_error *err)
     int rc = service_password(pw, sizeof(pw), &len, cfg, err);
     if (rc == 0)
         rc = dir_conn_bind(c, cfg->bind_dn, pw, len, err);
-    memset(pw, 0, sizeof(pw));
+    explicit_bzero(pw, sizeof(pw)); /* not optimised away */
     if (rc == KEEL_EAUTH) { /* keel's own account: the directory is failing */
         keel_error_prefix(err, "service bind as %s", cfg->bind_dn);
         err->code = KEEL_EUNAVAIL;
