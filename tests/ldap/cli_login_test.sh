@@ -78,6 +78,16 @@ grep -q "for alice" "$home/err" || fail "alice's goal names her: $(cat "$home/er
 [ "$(k login --user bob --password-file "$home/bob.pw")" = 0 ] || fail "bob again"
 [ "$(goal)" = 2 ] || fail "bob's goal: $(cat "$home/out" "$home/err")"
 
+# approvals record the approver's DN from their own session: bob's run
+# waits for approval, alice approves it
+[ "$(k run "$plan" --policy "$src/tests/ldap/approval_policy.xml")" = 4 ] || fail "bob's run did not wait: $(cat "$home/err")"
+id=$(sed -n 's/^keel: run \([^ ]*\).*/\1/p' "$home/err" | head -1)
+[ -n "$id" ] || fail "no run id: $(cat "$home/err")"
+[ "$(k login --user alice --password-file "$home/alice.pw")" = 0 ] || fail "alice for approval"
+[ "$(k approve "$id" up)" = 0 ] || fail "alice's approval: $(cat "$home/out" "$home/err")"
+[ "$(k runs show "$id" --json)" = 0 ] || fail "runs show: $(cat "$home/err")"
+grep -q "uid=alice,ou=people,dc=keel,dc=test" "$home/out" || fail "the approval lacks alice's DN: $(cat "$home/out")"
+
 # expiry: a session that ended asks for a new login
 sed -i -E 's/"expires":[0-9]+/"expires":1/; s/"created":[0-9]+/"created":0/' "$session"
 [ "$(k run "$plan" --policy "$policy")" = 6 ] || fail "expired session accepted"
