@@ -44,14 +44,13 @@ static size_t put_hex(char *o, unsigned char c)
     return 3;
 }
 
-static bool filter_special(unsigned char c)
-{
-    return c == '*' || c == '(' || c == ')' || c == '\\' || c < 0x20 ||
-           c == 0x7f;
-}
+/* How one byte is written: as itself, as \XX, or as a backslash and
+ * itself (RFC 4514's short form). i and len place it, for DN edges. */
+typedef enum how { AS_IS, AS_HEX, AS_PAIR } how;
+typedef how (*classify_fn)(unsigned char c, size_t i, size_t len);
 
-int keel_ldap_escape_filter(char **out, size_t *out_len, const char *s,
-                            size_t len)
+static int escape(char **out, size_t *out_len, const char *s, size_t len,
+                  classify_fn classify)
 {
     *out = NULL;
     char *o = room(len);
@@ -60,9 +59,12 @@ int keel_ldap_escape_filter(char **out, size_t *out_len, const char *s,
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (filter_special(c))
+        how h = classify(c, i, len);
+        if (h == AS_HEX)
             n += put_hex(o + n, c);
-        else
+        else if (h == AS_PAIR)
+            o[n++] = '\\';
+        if (h != AS_HEX)
             o[n++] = (char)c;
     }
     o[n] = '\0';
@@ -70,6 +72,21 @@ int keel_ldap_escape_filter(char **out, size_t *out_len, const char *s,
     if (out_len)
         *out_len = n;
     return 0;
+}
+
+static how filter_byte(unsigned char c, size_t i, size_t len)
+{
+    (void)i;
+    (void)len;
+    return c == '*' || c == '(' || c == ')' || c == '\\' || c < 0x20 ||
+                   c == 0x7f
+               ? AS_HEX : AS_IS;
+}
+
+int keel_ldap_escape_filter(char **out, size_t *out_len, const char *s,
+                            size_t len)
+{
+    return escape(out, out_len, s, len, filter_byte);
 }
 
 /* Shared by both unescapers: s[i] is '\\'; reads \XX, or \<c> when
@@ -147,31 +164,18 @@ static bool dn_forbidden(unsigned char c)
     return c == '\0' || (dn_special(c) && c != '\\');
 }
 
+static how dn_byte(unsigned char c, size_t i, size_t len)
+{
+    if (c < 0x20 || c == 0x7f)
+        return AS_HEX;
+    bool edge = (i == 0 && (c == ' ' || c == '#')) || (i == len - 1 && c == ' ');
+    return dn_special(c) || edge ? AS_PAIR : AS_IS;
+}
+
 int keel_ldap_escape_dn_value(char **out, size_t *out_len, const char *s,
                               size_t len)
 {
-    *out = NULL;
-    char *o = room(len);
-    if (!o)
-        return KEEL_ENOMEM;
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool edge = (i == 0 && (c == ' ' || c == '#')) ||
-                    (i == len - 1 && c == ' ');
-        if (c < 0x20 || c == 0x7f)
-            n += put_hex(o + n, c);
-        else if (dn_special(c) || edge) {
-            o[n++] = '\\';
-            o[n++] = (char)c;
-        } else
-            o[n++] = (char)c;
-    }
-    o[n] = '\0';
-    *out = o;
-    if (out_len)
-        *out_len = n;
-    return 0;
+    return escape(out, out_len, s, len, dn_byte);
 }
 
 int keel_ldap_unescape_dn_value(char **out, size_t *out_len, const char *s,
