@@ -186,51 +186,23 @@ int keel_journal_open_at(keel_journal **out, const char *path,
     return 0;
 }
 
-/* Reads what is there, cuts a torn tail, and positions at the end. */
-static int resume_chain(keel_journal *j, const char *path,
-                        const char *chain_id, keel_error *err)
-{
-    char *text = NULL;
-    size_t len = 0, good = 0;
-    int rc = keel_file_read(&text, &len, path, MAX_JOURNAL_BYTES, err);
-    if (rc == KEEL_ENOTFOUND) {
-        genesis(j->last, chain_id);
-        return 0;
-    }
-    if (rc == 0)
-        rc = verify_text(NULL, &good, j->last, &j->seq, text, len, path,
-                         chain_id, err);
-    keel_free(text);
-    j->size = (off_t)good;
-    if (rc == 0 && good < len && truncate(path, (off_t)good) != 0)
-        rc = keel_error_set(err, KEEL_EIO, "%s: cannot cut the torn last "
-                            "record: %s", path, strerror(errno));
-    return rc;
-}
-
+/* Reads and verifies what is there (a missing journal is an empty one),
+ * then goes on from its end as keel_journal_open_at does. */
 int keel_journal_open(keel_journal **out, const char *path,
                       const char *chain_id, bool durable, keel_error *err)
 {
     *out = NULL;
-    keel_journal *j = keel_calloc(1, sizeof(*j));
-    if (!j)
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    j->fd = -1;
-    j->durable = durable;
-    int rc = resume_chain(j, path, chain_id, err);
-    if (rc == 0) {
-        j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-        if (j->fd < 0)
-            rc = keel_error_set(err, KEEL_EIO, "cannot open the journal %s: "
-                                "%s", path, strerror(errno));
+    keel_value *recs = NULL;
+    keel_journal_end end;
+    int rc = keel_journal_read_end(&recs, &end, path, chain_id, err);
+    keel_value_unref(recs);
+    if (rc == KEEL_ENOTFOUND) {
+        memset(&end, 0, sizeof(end));
+        memset(err, 0, sizeof(*err));
+        rc = 0;
     }
-    if (rc) {
-        keel_free(j);
-        return rc;
-    }
-    pthread_mutex_init(&j->mu, NULL);
-    *out = j;
-    return 0;
+    return rc ? rc : keel_journal_open_at(out, path, chain_id, &end, durable,
+                                          err);
 }
 
 void keel_journal_close(keel_journal *j)

@@ -13,10 +13,7 @@
 static const keel_value *pending(keel_run *r, const char *step,
                                  run_step_view **views, keel_error *err)
 {
-    long i = -1;
-    for (size_t j = 0; j < r->plan->n_steps; j++)
-        if (strcmp(r->plan->steps[j].id, step) == 0)
-            i = (long)j;
+    long i = run_step_index(r->plan, step);
     if (i < 0) {
         keel_error_set(err, KEEL_ENOTFOUND, "run %s has no step '%s'", r->id,
                        step);
@@ -35,10 +32,6 @@ static const keel_value *pending(keel_run *r, const char *step,
     return v->request;
 }
 
-static const char *str_of(const keel_value *o, const char *key)
-{
-    return keel_value_get_string(keel_value_object_get(o, key), NULL);
-}
 
 int keel_run_approve(keel_run *r, const char *step, const keel_kernel *k,
                      const keel_policy *policy, const keel_principal *approver,
@@ -51,12 +44,12 @@ int keel_run_approve(keel_run *r, const char *step, const keel_kernel *k,
         keel_free(v);
         return rc ? rc : err->code;
     }
-    const keel_fn_info *fn = keel_kernel_lookup(k, str_of(req, "call"));
+    const keel_fn_info *fn = keel_kernel_lookup(k, run_str(req, "call"));
     keel_decision d;
     char why[256];
     if (!fn) {
         rc = keel_error_set(err, KEEL_ENOTFOUND, "%s is not loaded",
-                            str_of(req, "call"));
+                            run_str(req, "call"));
     } else {
         /* who may approve is the policy's call, as it is now, on the
          * arguments with the labels they had */
@@ -76,7 +69,7 @@ int keel_run_approve(keel_run *r, const char *step, const keel_kernel *k,
                                 "'%s': %s", approver->uid, step, why);
     }
     if (rc == 0)
-        rc = run_record_decision(r, step, str_of(req, "args_hash"), approver,
+        rc = run_record_decision(r, step, run_str(req, "args_hash"), approver,
                                  true, comment, err);
     keel_free(v);
     return rc;
@@ -90,7 +83,7 @@ int keel_run_reject(keel_run *r, const char *step,
     int rc = run_lock(r, err);
     const keel_value *req = rc ? NULL : pending(r, step, &v, err);
     if (req)
-        rc = run_record_decision(r, step, str_of(req, "args_hash"), approver,
+        rc = run_record_decision(r, step, run_str(req, "args_hash"), approver,
                                  false, reason, err);
     else if (rc == 0)
         rc = err->code;

@@ -20,10 +20,6 @@ typedef struct run_ctx {
     const char *journalled; /* run_started's plan_hash */
 } run_ctx;
 
-static const char *str_of(const keel_value *o, const char *key)
-{
-    return keel_value_get_string(keel_value_object_get(o, key), NULL);
-}
 
 /* Records about a step need to be on disk before anything else happens
  * only when running the step twice would matter. */
@@ -125,12 +121,12 @@ static const keel_value *decision_for(const keel_run *r, const char *step,
     const keel_value *recs = r->records;
     for (size_t i = keel_value_len(recs); i-- > 0;) {
         const keel_value *rec = keel_value_list_at(recs, i);
-        const char *e = str_of(rec, "event");
+        const char *e = run_str(rec, "event");
         if (!e || (strcmp(e, "approval_granted") != 0 &&
                    strcmp(e, "approval_rejected") != 0))
             continue;
-        const char *s = str_of(rec, "step"), *h = str_of(rec, "args_hash");
-        const char *ph = str_of(rec, "plan_hash"), *req = str_of(rec, "requester");
+        const char *s = run_str(rec, "step"), *h = run_str(rec, "args_hash");
+        const char *ph = run_str(rec, "plan_hash"), *req = run_str(rec, "requester");
         if (s && h && ph && req && strcmp(s, step) == 0 &&
             strcmp(h, args_hash) == 0 && strcmp(ph, r->plan_hash) == 0 &&
             strcmp(req, r->who.uid) == 0)
@@ -144,8 +140,8 @@ static void approver_of(keel_principal *out, const char **groups,
 {
     const keel_value *a = keel_value_object_get(rec, "approver");
     const keel_value *g = keel_value_object_get(a, "groups");
-    out->uid = str_of(a, "uid");
-    out->dn = str_of(a, "dn");
+    out->uid = run_str(a, "uid");
+    out->dn = run_str(a, "dn");
     out->n_groups = 0;
     for (size_t i = 0; i < keel_value_len(g) && i < RUN_MAX_GROUPS; i++)
         if ((groups[out->n_groups] = keel_value_get_string(keel_value_list_at(g, i), NULL)))
@@ -153,19 +149,6 @@ static void approver_of(keel_principal *out, const char **groups,
     out->groups = groups;
 }
 
-static keel_value *principal_json(const keel_principal *p)
-{
-    keel_value *o = keel_value_object(), *g = keel_value_list();
-    run_set_str(o, "uid", p->uid ? p->uid : "unknown");
-    run_set_str(o, "dn", p->dn);
-    for (size_t i = 0; g && i < p->n_groups; i++)
-        keel_value_list_append_take(g, keel_value_cstring(p->groups[i]));
-    if (o)
-        keel_value_object_set_take(o, "groups", g);
-    else
-        keel_value_unref(g);
-    return o;
-}
 
 /* approval_granted / approval_rejected for step and args_hash. */
 int run_record_decision(keel_run *r, const char *step, const char *args_hash,
@@ -178,7 +161,7 @@ int run_record_decision(keel_run *r, const char *step, const char *args_hash,
     run_set_str(ev, "plan_hash", r->plan_hash);
     run_set_str(ev, "requester", r->who.uid);
     if (ev)
-        keel_value_object_set_take(ev, "approver", principal_json(approver));
+        keel_value_object_set_take(ev, "approver", run_principal_value(approver));
     run_set_str(ev, granted ? "comment" : "reason", text);
     int rc = run_append(r, ev, true, err); /* a person's decision */
     keel_value_unref(ev);
@@ -192,7 +175,7 @@ static int request(run_ctx *c, const keel_plan_step *s, const keel_value *args,
     size_t i = (size_t)(s - c->r->plan->steps);
     bool again = false;
     if (run_views(&v, c->r) == 0 && v[i].request && !v[i].decision) {
-        const char *h = str_of(v[i].request, "args_hash");
+        const char *h = run_str(v[i].request, "args_hash");
         again = h && strcmp(h, hash) == 0; /* asked already: say it once */
     }
     keel_free(v);
@@ -257,10 +240,10 @@ static int on_approval(void *ud, size_t i, const keel_value *args,
     keel_value *dec = rec ? keel_value_ref(rec) : NULL;
     pthread_mutex_unlock(&c->r->mu);
     int rc = 1;
-    if (dec && strcmp(str_of(dec, "event"), "approval_rejected") == 0) {
+    if (dec && strcmp(run_str(dec, "event"), "approval_rejected") == 0) {
         rc = keel_error_set(err, KEEL_EDENIED, "rejected by %s: %s",
-                            str_of(keel_value_object_get(dec, "approver"), "uid"),
-                            str_of(dec, "reason") ? str_of(dec, "reason") : "");
+                            run_str(keel_value_object_get(dec, "approver"), "uid"),
+                            run_str(dec, "reason") ? run_str(dec, "reason") : "");
     } else if (dec) {
         const char *groups[RUN_MAX_GROUPS];
         keel_principal approver;

@@ -29,7 +29,7 @@ const keel_value *run_last(const keel_run *r, const char *event)
     return NULL;
 }
 
-static long step_index(const keel_plan *p, const char *id)
+long run_step_index(const keel_plan *p, const char *id)
 {
     for (size_t i = 0; id && i < p->n_steps; i++)
         if (strcmp(p->steps[i].id, id) == 0)
@@ -68,7 +68,7 @@ int run_views(run_step_view **out, const keel_run *r)
     for (size_t i = 0; i < keel_value_len(r->records); i++) {
         const keel_value *rec = keel_value_list_at(r->records, i);
         const char *e = ev_name(rec);
-        long s = step_index(r->plan, ev_step(rec));
+        long s = run_step_index(r->plan, ev_step(rec));
         if (e && s >= 0)
             apply(&v[s], e, rec);
     }

@@ -34,6 +34,11 @@ keel_value *run_event(const char *name)
     return o;
 }
 
+const char *run_str(const keel_value *o, const char *key)
+{
+    return keel_value_get_string(keel_value_object_get(o, key), NULL);
+}
+
 void run_set_str(keel_value *o, const char *key, const char *s)
 {
     if (o && s)
@@ -174,7 +179,7 @@ static int bind_meta(keel_run *r, keel_error *err)
     return 0;
 }
 
-static keel_value *principal_value(const keel_principal *who)
+keel_value *run_principal_value(const keel_principal *who)
 {
     keel_value *o = keel_value_object(), *g = keel_value_list();
     run_set_str(o, "uid", who && who->uid ? who->uid : "unknown");
@@ -211,7 +216,7 @@ static keel_value *meta_value(const keel_run *r, const keel_run_meta *m)
     keel_value *files = keel_value_list();
     run_set_str(o, "id", r->id);
     run_set_str(o, "goal", m->goal);
-    keel_value_object_set_take(o, "principal", principal_value(m->principal));
+    keel_value_object_set_take(o, "principal", run_principal_value(m->principal));
     /* the roles the policy gave the principal when the run began */
     const char *roles[64];
     size_t n = keel_policy_roles_of(roles, 64, m->policy, m->principal);

@@ -5,16 +5,11 @@
  */
 #include "run_trace_internal.h"
 
+#include "run_internal.h"
+
 #include <stdio.h>
 #include <string.h>
 
-static long step_index(const keel_plan *p, const char *id)
-{
-    for (size_t i = 0; id && i < p->n_steps; i++)
-        if (strcmp(p->steps[i].id, id) == 0)
-            return (long)i;
-    return -1;
-}
 
 static void common_attrs(trace_builder *b, keel_span *s, const keel_plan_step *st)
 {
@@ -211,7 +206,7 @@ int trace_journal(trace_builder *b)
         const char *e = trace_str(rec, "event");
         for (size_t h = 0; e && h < sizeof(handlers) / sizeof(handlers[0]); h++)
             if (strcmp(handlers[h].event, e) == 0 &&
-                handlers[h].fn(b, step_index(p, trace_str(rec, "step")), rec))
+                handlers[h].fn(b, run_step_index(p, trace_str(rec, "step")), rec))
                 return KEEL_ENOMEM;
     }
     policy_outcome(b);
