@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "file.h"
 #include "ldap_config.h"
 #include "llm_config_check.h"
 #include "otlp_config_check.h"
@@ -319,32 +320,6 @@ int keel_config_parse(keel_config **out, const char *path, const char *text,
     return 0;
 }
 
-static int read_file(char **out, size_t *len, const char *path,
-                     keel_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return keel_error_set(err, errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EIO,
-                              "%s: %s", path, strerror(errno));
-    char *buf = keel_malloc(MAX_CONFIG_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, MAX_CONFIG_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || n > MAX_CONFIG_BYTES) {
-        keel_free(buf);
-        return keel_error_set(err, KEEL_EIO, bad ? "%s: read error"
-                                                 : "%s: larger than 4 MiB",
-                              path);
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
 
 static bool exists(const char *path)
 {
@@ -390,7 +365,7 @@ int keel_config_load(keel_config **out, const char *explicit_path,
     }
     char *text = NULL;
     size_t len = 0;
-    int rc = read_file(&text, &len, path, err);
+    int rc = keel_file_read(&text, &len, path, MAX_CONFIG_BYTES, err);
     if (rc)
         return rc;
     rc = keel_config_parse(out, path, text, len, err);

@@ -86,6 +86,9 @@ static int read_fd(char **out, size_t *len, int fd, const char *path,
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
     if (n > max) {
         keel_free(buf);
+        if (max % (1u << 20) == 0) /* "4 MiB" reads better than bytes */
+            return keel_error_set(err, KEEL_EIO, "%s: larger than %zu MiB",
+                                  path, max >> 20);
         return keel_error_set(err, KEEL_EIO, "%s: larger than %zu bytes", path,
                               max);
     }
