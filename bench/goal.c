@@ -5,8 +5,9 @@
  * each run's wall time minus the time the mock spent serving it
  * (mock_llm_busy_ns); peak memory is the child's ru_maxrss from wait4().
  * Separate runs of `keel version`, `keel plugins list` and `keel run` of
- * the same plan show where the overhead goes. Prints figures; asserts
- * nothing.
+ * the same plan show where the overhead goes, and bench_floor (floor.c), a
+ * do-nothing program linking the same Debian libraries, shows what any
+ * program pays for those alone. Prints figures; asserts nothing.
  *
  *   bench_goal [RUNS]      (default 50)
  */
@@ -61,7 +62,7 @@ typedef struct sample {
 } sample;
 
 typedef struct bench {
-    char keel[PATH_MAX], plan_path[PATH_MAX], dir[64];
+    char keel[PATH_MAX], libs[PATH_MAX], plan_path[PATH_MAX], dir[64];
     mock_llm *mock;
     char reply[8192];
     int runs;
@@ -207,7 +208,7 @@ static void report_goal(series *g, int runs)
 
 /* Every measurement: /bin/true is the cost of any process here. */
 typedef struct all {
-    series truth, version, plugins, run, chat, goal;
+    series truth, libs, version, plugins, run, chat, goal;
 } all;
 
 static void report_split(all *a)
@@ -224,7 +225,7 @@ static void report_split(all *a)
            floor);
     printf("  + loading libkeel and its libraries (version)  %+7.2f ms\n",
            start - floor);
-    printf("  + config and loading 4 plugins (plugins list)  %+7.2f ms\n",
+    printf("  + config and loading 5 plugins (plugins list)  %+7.2f ms\n",
            load - start);
     printf("  + reading, checking, running the plan (run)    %+7.2f ms\n",
            run - load);
@@ -242,6 +243,25 @@ static void report_split(all *a)
            median_of(a->version.rss, a->version.n),
            median_of(a->plugins.rss, a->plugins.n),
            median_of(a->run.rss, a->run.n), median_of(a->chat.rss, a->chat.n));
+}
+
+/* What keel's required libraries cost a program that does nothing else,
+ * and what keel goal costs beyond that. */
+static void report_floor(all *a)
+{
+    double truth = median_of(a->truth.wall, a->truth.n);
+    double libs = median_of(a->libs.wall, a->libs.n);
+    double libs_rss = median_of(a->libs.rss, a->libs.n);
+    double own = median_of(a->goal.own, a->goal.n);
+    double rss = median_of(a->goal.rss, a->goal.n);
+    printf("\nthe floor of the required libraries (bench_floor: a program "
+           "that links Debian's\nlibcurl, libxml2, libldap and cJSON, "
+           "calls curl_global_init and exits):\n");
+    printf("  wall %.2f ms (/bin/true %.2f ms %+.2f ms), peak RSS %.1f MB\n",
+           libs, truth, libs - truth, libs_rss);
+    printf("keel goal beyond that floor: %+.2f ms of its %.2f ms overhead, "
+           "%+.1f MB of its %.1f MB peak RSS\n",
+           own - libs, own, rss - libs_rss, rss);
 }
 
 /* One field of /proc/PID/smaps_rollup, in MB (-1 when unreadable). */
@@ -291,10 +311,13 @@ static int setup(bench *b)
     exe[n] = '\0';
     *strrchr(exe, '/') = '\0';
     if (snprintf(b->keel, sizeof(b->keel), "%s/keel", exe) >=
-        (int)sizeof(b->keel))
+            (int)sizeof(b->keel) ||
+        snprintf(b->libs, sizeof(b->libs), "%s/bench_floor", exe) >=
+            (int)sizeof(b->libs))
         return -1;
     snprintf(b->dir, sizeof(b->dir), "/tmp/keel-bench-goal.XXXXXX");
-    if (access(b->keel, X_OK) != 0 || !mkdtemp(b->dir))
+    if (access(b->keel, X_OK) != 0 || access(b->libs, X_OK) != 0 ||
+        !mkdtemp(b->dir))
         return -1;
     snprintf(b->plan_path, sizeof(b->plan_path), "%s/plan.json", b->dir);
     FILE *f = fopen(b->plan_path, "w");
@@ -336,11 +359,12 @@ int main(int argc, char **argv)
     }
     b.runs = (int)runs;
     if (setup(&b) != 0) {
-        fprintf(stderr, "bench_goal: cannot set up (is keel built beside "
-                        "bench_goal?)\n");
+        fprintf(stderr, "bench_goal: cannot set up (are keel and "
+                        "bench_floor built beside bench_goal?)\n");
         return 1;
     }
     char *truth[] = {"/bin/true", "", NULL};
+    char *libs[] = {b.libs, "", NULL};
     char *version[] = {b.keel, "version", NULL};
     char *plugins[] = {b.keel, "plugins", "list", NULL};
     char *run[] = {b.keel, "run", b.plan_path, NULL};
@@ -361,12 +385,14 @@ int main(int argc, char **argv)
         NULL};
     const command cmds[] = {
         {goal, true, &s.goal},        {chat, true, &s.chat},
-        {truth, false, &s.truth},     {version, false, &s.version},
-        {plugins, false, &s.plugins}, {run, false, &s.run},
+        {truth, false, &s.truth},     {libs, false, &s.libs},
+        {version, false, &s.version}, {plugins, false, &s.plugins},
+        {run, false, &s.run},
     };
     measure(&b, cmds, sizeof(cmds) / sizeof(*cmds));
     report_goal(&s.goal, b.runs);
     report_split(&s);
+    report_floor(&s);
     report_memory(&b, goal);
     cleanup(&b);
     return 0;
