@@ -186,12 +186,9 @@ static int describe_plugin_json(const keel_kernel *k, const keel_plugin_info *p)
         const keel_fn_info *f = keel_kernel_function_at(k, i);
         if (strcmp(f->plugin, p->name) != 0)
             continue;
-        char *json = NULL;
         keel_value *v = NULL;
-        rc = keel_catalog_function_json(&json, f, false) ||
-             keel_value_from_json(&v, json, strlen(json), NULL) ||
+        rc = keel_catalog_function_value(&v, f) ||
              keel_value_list_append_take(fns, v);
-        keel_free(json);
     }
     if (!rc)
         rc = keel_value_object_set(o, "functions", fns);

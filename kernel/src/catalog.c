@@ -37,77 +37,64 @@ int keel_tool_name_parse(char *buf, size_t cap, const char *tool_name)
     return 0;
 }
 
-static void put_key(keel_buf *b, const char *k)
+/* Building a definition: each setter takes item (NULL meaning out of
+ * memory) and does nothing once *rc is set, so a builder checks once. */
+static void set(keel_value *obj, const char *key, keel_value *item, int *rc)
 {
-    keel_buf_json_string(b, k, strlen(k));
-    keel_buf_putc(b, ':');
-}
-
-static void put_str(keel_buf *b, const char *s)
-{
-    keel_buf_json_string(b, s, strlen(s));
-}
-
-static void put_value(keel_buf *b, const keel_value *v)
-{
-    char *json = NULL;
-    if (keel_value_to_json(&json, v, false) != 0) {
-        b->failed = 1;
+    if (*rc == 0 && (!obj || !item))
+        *rc = KEEL_ENOMEM;
+    if (*rc) {
+        keel_value_unref(item);
         return;
     }
-    keel_buf_puts(b, json);
-    keel_free(json);
+    *rc = keel_value_object_set_take(obj, key, item);
 }
 
-static void put_param_schema(keel_buf *b, const fn_entry *f, size_t i)
+static void append(keel_value *list, keel_value *item, int *rc)
+{
+    if (*rc == 0 && (!list || !item))
+        *rc = KEEL_ENOMEM;
+    if (*rc) {
+        keel_value_unref(item);
+        return;
+    }
+    *rc = keel_value_list_append_take(list, item);
+}
+
+static keel_value *param_schema(const fn_entry *f, size_t i, int *rc)
 {
     const keel_param *p = &f->params[i];
+    keel_value *o = keel_value_object();
     /* the schema's type: the declared one, or what "type" narrowed "any" to */
     const char *jt = keel_schema_type_name(keel_schema_type(f->schemas[i]));
-    keel_buf_putc(b, '{');
-    if (jt) {
-        put_key(b, "type");
-        put_str(b, jt);
-        keel_buf_putc(b, ',');
-    }
-    put_key(b, "description");
-    put_str(b, p->description);
+    if (jt)
+        set(o, "type", keel_value_cstring(jt), rc);
+    set(o, "description", keel_value_cstring(p->description), rc);
     const keel_value *frag = keel_schema_fragment(f->schemas[i]);
     for (size_t j = 0; j < keel_value_len(frag); j++) {
         const char *k = keel_value_object_key_at(frag, j);
-        if (strcmp(k, "type") == 0 || strcmp(k, "description") == 0)
-            continue;
-        keel_buf_putc(b, ',');
-        put_key(b, k);
-        put_value(b, keel_value_object_value_at(frag, j));
+        if (strcmp(k, "type") != 0 && strcmp(k, "description") != 0)
+            set(o, k, keel_value_ref(keel_value_object_value_at(frag, j)), rc);
     }
-    if (f->defaults[i]) {
-        keel_buf_putc(b, ',');
-        put_key(b, "default");
-        put_value(b, f->defaults[i]);
-    }
-    keel_buf_putc(b, '}');
+    if (f->defaults[i])
+        set(o, "default", keel_value_ref(f->defaults[i]), rc);
+    return o;
 }
 
-static void put_parameters(keel_buf *b, const fn_entry *f)
+static keel_value *parameters(const fn_entry *f, int *rc)
 {
-    keel_buf_puts(b, "{\"type\":\"object\",\"properties\":{");
-    for (size_t i = 0; i < f->info.n_params; i++) {
-        if (i)
-            keel_buf_putc(b, ',');
-        put_key(b, f->params[i].name);
-        put_param_schema(b, f, i);
-    }
-    keel_buf_puts(b, "},\"required\":[");
-    bool first = true;
-    for (size_t i = 0; i < f->info.n_params; i++)
-        if (f->params[i].required) {
-            if (!first)
-                keel_buf_putc(b, ',');
-            put_str(b, f->params[i].name);
-            first = false;
-        }
-    keel_buf_puts(b, "],\"additionalProperties\":false}");
+    keel_value *o = keel_value_object(), *props = keel_value_object();
+    keel_value *required = keel_value_list();
+    for (size_t i = 0; props && i < f->info.n_params; i++)
+        set(props, f->params[i].name, param_schema(f, i, rc), rc);
+    for (size_t i = 0; required && i < f->info.n_params; i++)
+        if (f->params[i].required)
+            append(required, keel_value_cstring(f->params[i].name), rc);
+    set(o, "type", keel_value_cstring("object"), rc);
+    set(o, "properties", props, rc);
+    set(o, "required", required, rc);
+    set(o, "additionalProperties", keel_value_bool(false), rc);
+    return o;
 }
 
 /* Effect names, in flag order (docs/plugin-abi.md). */
@@ -148,90 +135,76 @@ static void put_effects_text(keel_buf *b, const fn_entry *f)
         keel_buf_putc(b, ']');
 }
 
-static void put_keel_fields(keel_buf *b, const fn_entry *f)
+static keel_value *keel_fields(const fn_entry *f, int *rc)
 {
-    keel_buf_putc(b, '{');
-    put_key(b, "name");
-    put_str(b, f->qname);
-    keel_buf_putc(b, ',');
-    put_key(b, "plugin");
-    put_str(b, f->info.plugin);
-    keel_buf_putc(b, ',');
-    put_key(b, "returns");
-    put_str(b, keel_type_name(f->info.returns));
-    keel_buf_putc(b, ',');
-    put_key(b, "returns_schema");
-    if (f->returns_schema)
-        put_value(b, f->returns_schema);
-    else
-        keel_buf_puts(b, "null");
-    keel_buf_puts(b, ",\"effects\":[");
-    bool first = true;
-    for (size_t i = 0; i < sizeof(effect_names) / sizeof(effect_names[0]); i++)
-        if (f->info.effects & effect_names[i].flag) {
-            if (!first)
-                keel_buf_putc(b, ',');
-            put_str(b, effect_names[i].name);
-            first = false;
-        }
-    keel_buf_puts(b, "],\"untrusted_output\":");
-    keel_buf_puts(b, f->info.untrusted_output ? "true" : "false");
-    keel_buf_puts(b, ",\"sinks\":{");
-    first = true;
-    for (size_t i = 0; i < f->info.n_params; i++)
-        if (f->params[i].sink) {
-            if (!first)
-                keel_buf_putc(b, ',');
-            put_key(b, f->params[i].name);
-            put_str(b, f->params[i].sink);
-            first = false;
-        }
-    keel_buf_puts(b, "}}");
+    keel_value *o = keel_value_object(), *effects = keel_value_list();
+    keel_value *sinks = keel_value_object();
+    set(o, "name", keel_value_cstring(f->qname), rc);
+    set(o, "plugin", keel_value_cstring(f->info.plugin), rc);
+    set(o, "returns", keel_value_cstring(keel_type_name(f->info.returns)), rc);
+    set(o, "returns_schema",
+        f->returns_schema ? keel_value_ref(f->returns_schema)
+                          : keel_value_null(),
+        rc);
+    for (size_t i = 0;
+         effects && i < sizeof(effect_names) / sizeof(effect_names[0]); i++)
+        if (f->info.effects & effect_names[i].flag)
+            append(effects, keel_value_cstring(effect_names[i].name), rc);
+    set(o, "effects", effects, rc);
+    set(o, "untrusted_output", keel_value_bool(f->info.untrusted_output), rc);
+    for (size_t i = 0; sinks && i < f->info.n_params; i++)
+        if (f->params[i].sink)
+            set(sinks, f->params[i].name, keel_value_cstring(f->params[i].sink),
+                rc);
+    set(o, "sinks", sinks, rc);
+    return o;
 }
 
-static void put_function(keel_buf *b, const fn_entry *f)
+static keel_value *definition(const fn_entry *f, int *rc)
 {
     char tool[80];
     keel_tool_name(tool, sizeof(tool), f->qname); /* qnames are <= 64 */
-    keel_buf_puts(b, "{\"type\":\"function\",\"function\":{");
-    put_key(b, "name");
-    put_str(b, tool);
-    keel_buf_putc(b, ',');
-    put_key(b, "description");
-    put_str(b, f->info.description);
-    keel_buf_putc(b, ',');
-    put_key(b, "parameters");
-    put_parameters(b, f);
-    keel_buf_puts(b, "},\"keel\":");
-    put_keel_fields(b, f);
-    keel_buf_putc(b, '}');
+    keel_value *o = keel_value_object(), *fn = keel_value_object();
+    set(o, "type", keel_value_cstring("function"), rc);
+    set(fn, "name", keel_value_cstring(tool), rc);
+    set(fn, "description", keel_value_cstring(f->info.description), rc);
+    set(fn, "parameters", parameters(f, rc), rc);
+    set(o, "function", fn, rc);
+    set(o, "keel", keel_fields(f, rc), rc);
+    return o;
 }
 
-/* Compact text, re-indented through a value when pretty output is asked. */
-static int finish(char **out, keel_buf *b, bool pretty)
+int keel_catalog_function_value(keel_value **out, const keel_fn_info *fn)
 {
-    char *text;
-    int rc = keel_buf_finish(b, &text);
-    if (rc || !pretty) {
-        *out = text;
-        return rc;
+    int rc = 0;
+    keel_value *v = definition(entry_of(fn), &rc);
+    if (rc == 0 && !v)
+        rc = KEEL_ENOMEM;
+    if (rc) {
+        keel_value_unref(v);
+        v = NULL;
     }
-    keel_value *v;
-    rc = keel_value_from_json(&v, text, strlen(text), NULL);
-    keel_free(text);
-    if (rc)
-        return rc;
-    rc = keel_value_to_json(out, v, true);
+    *out = v;
+    return rc;
+}
+
+static int to_json(char **out, keel_value *v, int rc, bool pretty)
+{
+    if (rc == 0 && !v)
+        rc = KEEL_ENOMEM;
+    if (rc == 0)
+        rc = keel_value_to_json(out, v, pretty);
+    else
+        *out = NULL;
     keel_value_unref(v);
     return rc;
 }
 
 int keel_catalog_function_json(char **out, const keel_fn_info *fn, bool pretty)
 {
-    keel_buf b;
-    keel_buf_init(&b);
-    put_function(&b, entry_of(fn));
-    return finish(out, &b, pretty);
+    int rc = 0;
+    keel_value *v = definition(entry_of(fn), &rc);
+    return to_json(out, v, rc, pretty);
 }
 
 int keel_catalog_text(char **out, const keel_kernel *k)
@@ -255,14 +228,9 @@ int keel_catalog_text(char **out, const keel_kernel *k)
 
 int keel_catalog_json(char **out, const keel_kernel *k, bool pretty)
 {
-    keel_buf b;
-    keel_buf_init(&b);
-    keel_buf_putc(&b, '[');
-    for (size_t i = 0; i < k->n_index; i++) {
-        if (i)
-            keel_buf_putc(&b, ',');
-        put_function(&b, k->index[i]);
-    }
-    keel_buf_putc(&b, ']');
-    return finish(out, &b, pretty);
+    int rc = 0;
+    keel_value *list = keel_value_list();
+    for (size_t i = 0; list && i < k->n_index; i++)
+        append(list, definition(k->index[i], &rc), &rc);
+    return to_json(out, list, rc, pretty);
 }

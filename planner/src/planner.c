@@ -450,7 +450,7 @@ int keel_planner_plan(keel_planner_result *out, const char *goal,
     keel_diags_init(&out->diags);
     planner pl = {.o = opts, .r = out, .goal = goal, .err = err};
     int rc = prepare(&pl);
-    if (rc == 0)
+    if (rc == 0 && opts->cache_dir)
         cache_key(&pl);
     if (rc == 0 && !(opts->cache_dir && from_cache(&pl))) {
         if ((rc = render(&pl, PROMPT_SYSTEM, NULL)) == 0 &&

@@ -25,13 +25,8 @@ static int copy_member(keel_value *dst, const char *as, const keel_value *src,
  * is the one plans use ("math.add", not the tool name "math-add"). */
 static int catalog_entry(keel_value **out, const keel_fn_info *fn)
 {
-    char *json = NULL;
     keel_value *tool = NULL;
-    keel_error err = {0};
-    int rc = keel_catalog_function_json(&json, fn, false);
-    if (rc == 0)
-        rc = keel_value_from_json(&tool, json, strlen(json), &err);
-    keel_free(json);
+    int rc = keel_catalog_function_value(&tool, fn);
     if (rc)
         return rc;
     const keel_value *f = keel_value_object_get(tool, "function");

@@ -241,6 +241,16 @@ static int check_request(const keel_llm_request *req, keel_error *err)
     return 0;
 }
 
+/* Only a recording and a replay file know a request by its hash: a live
+ * request is not normalised and hashed for nothing. */
+static bool needs_hash(const keel_llm *llm, size_t n_models)
+{
+    for (size_t i = 0; i < n_models && !llm->record; i++)
+        if (llm->eps[i].replay)
+            return true;
+    return llm->record != NULL;
+}
+
 int llm_chat_run(keel_llm_reply *out, keel_llm *llm,
                  const keel_llm_request *req, int max_attempts,
                  size_t n_models, keel_error *err)
@@ -251,7 +261,8 @@ int llm_chat_run(keel_llm_reply *out, keel_llm *llm,
         rc = check_budget(llm, err);
     keel_value *norm = NULL;
     char hash[65] = "";
-    if (rc == 0 && (rc = llm_request_norm(&norm, req)) == 0)
+    if (rc == 0 && needs_hash(llm, n_models) &&
+        (rc = llm_request_norm(&norm, req)) == 0)
         rc = llm_request_hash(hash, norm);
     if (rc == KEEL_ENOMEM)
         keel_error_set(err, rc, "out of memory");

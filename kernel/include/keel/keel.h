@@ -300,6 +300,8 @@ int keel_tool_name_parse(char *buf, size_t cap, const char *tool_name);
 /* One function as an OpenAI-compatible tool definition with keel's fields
  * beside it, as JSON text (caller frees with keel_free). */
 int keel_catalog_function_json(char **out, const keel_fn_info *fn, bool pretty);
+/* The same definition as a value (*out is a new reference). */
+int keel_catalog_function_value(keel_value **out, const keel_fn_info *fn);
 /* Every function, as a JSON array of the above. */
 int keel_catalog_json(char **out, const keel_kernel *k, bool pretty);
 /* Every function as readable text, two lines each:

@@ -85,7 +85,7 @@ typedef struct keel_planner_result {
     bool from_cache;
     bool limited;              /* stopped by a policy limit */
     char template_hash[65];    /* SHA-256 of the prompt templates */
-    char cache_key[65];
+    char cache_key[65];        /* "" when no cache_dir is given */
     size_t catalog_size;       /* functions shown to the model */
     char cache_error[256];     /* why the cache was not used, or "" */
     keel_planner_call calls[KEEL_PLANNER_MAX_CALLS];

@@ -45,6 +45,16 @@ static void test_catalog__function_json_is_an_openai_tool(void **s)
         "\"properties\":{\"greeting\":{\"type\":\"string\"},\"name\":{\"type\":"
         "\"string\"}}},\"effects\":[\"reads\"],\"untrusted_output\":false,"
         "\"sinks\":{\"to\":\"recipient\"}}}");
+    /* the value form is the same definition */
+    keel_value *v = NULL;
+    char *again = NULL;
+    assert_int_equal(
+        keel_catalog_function_value(&v, keel_kernel_lookup(k, "fixture.greet")),
+        0);
+    assert_int_equal(keel_value_to_json(&again, v, false), 0);
+    assert_string_equal(again, json);
+    keel_free(again);
+    keel_value_unref(v);
     keel_free(json);
     /* the whole catalog parses and lists every function in name order */
     assert_int_equal(keel_catalog_json(&json, k, true), 0);
