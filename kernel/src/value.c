@@ -5,6 +5,11 @@
  * (the executor hands one step's output to many later steps without copying).
  * Every value carries the labels of the sources it was derived from; a
  * container's labels include those of everything put into it.
+ *
+ * A container also keeps `deep`: labels that it and every node below it are
+ * known to carry (a lower bound, NULL when unknown). Labelling a big value
+ * that already carries the labels, as when many steps pass on one step's
+ * output, then costs a set comparison instead of a walk of every node.
  */
 #include "alloc.h"
 #include "kernel_internal.h"
@@ -21,6 +26,7 @@ struct keel_value {
     atomic_size_t refs;
     keel_type type;
     keel_labels *labels;
+    keel_labels *deep; /* containers: carried by every node below too */
     union {
         bool b;
         int64_t i;
@@ -141,6 +147,7 @@ void keel_value_unref(keel_value *v)
         break;
     }
     keel_labels_unref(v->labels);
+    keel_labels_unref(v->deep);
     keel_free(v);
 }
 
@@ -264,6 +271,32 @@ static int absorb_labels(keel_value *container, const keel_value *item)
     return 0;
 }
 
+/* The labels every node of v carries, as far as is known. */
+static const keel_labels *deep_of(const keel_value *v)
+{
+    return v->type == KEEL_TYPE_LIST || v->type == KEEL_TYPE_OBJECT ? v->deep
+                                                                    : v->labels;
+}
+
+static bool in_set(void *set, const char *name)
+{
+    return keel_labels_contains(set, name);
+}
+
+/* Keeps container's deep labels true once item is below it: only those
+ * item's nodes carry too. Out of memory forgets them, which is safe. */
+static void narrow_deep(keel_value *container, const keel_value *item)
+{
+    const keel_labels *below = deep_of(item);
+    if (!container->deep || keel_labels_subset(container->deep, below))
+        return;
+    int oom = 0;
+    keel_labels *d =
+        keel_labels_filter(container->deep, in_set, (void *)below, &oom);
+    keel_labels_unref(container->deep);
+    container->deep = oom ? NULL : d;
+}
+
 static int grow(void **items, size_t *cap, size_t len, size_t size)
 {
     if (len < *cap)
@@ -288,6 +321,7 @@ int keel_value_list_append_take(keel_value *list, keel_value *item)
         rc = absorb_labels(list, item);
     if (rc)
         goto fail;
+    narrow_deep(list, item);
     list->u.list.items[list->u.list.len++] = item;
     return 0;
 fail:
@@ -311,6 +345,7 @@ int keel_value_object_set_take(keel_value *obj, const char *key,
         goto fail;
     member *m = object_find(obj, key);
     if (m) {
+        narrow_deep(obj, item);
         keel_value_unref(m->value);
         m->value = item;
         return 0;
@@ -324,6 +359,7 @@ int keel_value_object_set_take(keel_value *obj, const char *key,
         rc = KEEL_ENOMEM;
         goto fail;
     }
+    narrow_deep(obj, item);
     obj->u.obj.m[obj->u.obj.len].key = k;
     obj->u.obj.m[obj->u.obj.len].value = item;
     obj->u.obj.len++;
@@ -380,6 +416,10 @@ static keel_value *shallow_copy(const keel_value *v)
         keel_labels_unref(c->labels);
         c->labels = keel_labels_ref(v->labels);
     }
+    if (c && v->deep) { /* the same nodes below */
+        keel_labels_unref(c->deep);
+        c->deep = keel_labels_ref(v->deep);
+    }
     return c;
 }
 
@@ -398,6 +438,8 @@ static int add_labels_children(keel_value *v, const keel_labels *labels)
 /* True when some node of v lacks one of labels. */
 static bool lacks_labels(const keel_value *v, const keel_labels *labels)
 {
+    if (keel_labels_subset(labels, deep_of(v)))
+        return false;
     if (!keel_labels_subset(labels, v->labels))
         return true;
     if (v->type == KEEL_TYPE_LIST) {
@@ -436,6 +478,15 @@ int keel_value_add_labels(keel_value **pv, const keel_labels *labels)
     }
     keel_labels_unref(v->labels);
     v->labels = u;
+    if (v->type == KEEL_TYPE_LIST || v->type == KEEL_TYPE_OBJECT) {
+        /* every node below now carries labels too (on failure to say so,
+         * the old, smaller bound stays true) */
+        keel_labels *d = keel_labels_union(v->deep, labels, &oom);
+        if (!oom) {
+            keel_labels_unref(v->deep);
+            v->deep = d;
+        }
+    }
     return 0;
 }
 
@@ -475,6 +526,11 @@ int keel_value_filter_labels(keel_value **pv, keep_fn keep, void *ud)
         return KEEL_ENOMEM;
     keel_labels_unref(v->labels);
     v->labels = f;
+    if (v->deep) { /* every node below loses the same labels */
+        keel_labels *d = keel_labels_filter(v->deep, keep, ud, &oom);
+        keel_labels_unref(v->deep);
+        v->deep = oom ? NULL : d;
+    }
     size_t n = keel_value_len(v);
     for (size_t i = 0; rc == 0 && v->type == KEEL_TYPE_LIST && i < n; i++)
         rc = keel_value_filter_labels(&v->u.list.items[i], keep, ud);

@@ -103,6 +103,67 @@ static void test_value__add_labels_in_place_when_unshared(void **s)
     keel_value_unref(v);
 }
 
+/* True when v and every node below it carry label. */
+static bool every_node_has(const keel_value *v, const char *label)
+{
+    if (!keel_labels_contains(keel_value_labels(v), label))
+        return false;
+    keel_type t = keel_value_type(v);
+    for (size_t i = 0; t == KEEL_TYPE_LIST && i < keel_value_len(v); i++)
+        if (!every_node_has(keel_value_list_at(v, i), label))
+            return false;
+    for (size_t i = 0; t == KEEL_TYPE_OBJECT && i < keel_value_len(v); i++)
+        if (!every_node_has(keel_value_object_value_at(v, i), label))
+            return false;
+    return true;
+}
+
+static bool drop_web(void *ud, const char *name)
+{
+    (void)ud;
+    return strcmp(name, "web.get") != 0;
+}
+
+/* A labelled container remembers that everything below it carries the
+ * labels (so labelling it again is a set comparison), and forgets it as
+ * soon as that may no longer be true. */
+static void test_value__add_labels_reaches_every_node_after_changes(void **s)
+{
+    (void)s;
+    keel_labels *web = keel_labels_new("web.get");
+    keel_value *v = ts_json("{\"a\": [1, [2]], \"b\": \"x\"}");
+    assert_int_equal(keel_value_add_labels(&v, web), 0);
+    assert_true(every_node_has(v, "web.get"));
+    /* labelling a shared value that carries them already copies nothing */
+    keel_value *again = keel_value_ref(v);
+    assert_int_equal(keel_value_add_labels(&again, web), 0);
+    assert_ptr_equal(again, v);
+    keel_value_unref(again);
+    /* a member replaced by an unlabelled value is labelled next time */
+    assert_int_equal(keel_value_object_set_take(v, "a", ts_json("[3, {}]")), 0);
+    assert_false(every_node_has(v, "web.get"));
+    assert_int_equal(keel_value_add_labels(&v, web), 0);
+    assert_true(every_node_has(v, "web.get"));
+    /* ... and so is a new member */
+    assert_int_equal(keel_value_object_set_take(v, "c", keel_value_int(4)), 0);
+    assert_int_equal(keel_value_add_labels(&v, web), 0);
+    assert_true(every_node_has(v, "web.get"));
+    /* ... and an item appended to a labelled list */
+    keel_value *list = ts_json("[[1]]");
+    assert_int_equal(keel_value_add_labels(&list, web), 0);
+    assert_int_equal(keel_value_list_append_take(list, ts_json("[2]")), 0);
+    assert_int_equal(keel_value_add_labels(&list, web), 0);
+    assert_true(every_node_has(list, "web.get"));
+    /* a label filtered out must be added again to every node */
+    assert_int_equal(keel_value_filter_labels(&v, drop_web, NULL), 0);
+    assert_null(keel_value_labels(keel_value_object_get(v, "b")));
+    assert_int_equal(keel_value_add_labels(&v, web), 0);
+    assert_true(every_node_has(v, "web.get"));
+    keel_value_unref(list);
+    keel_value_unref(v);
+    keel_labels_unref(web);
+}
+
 static void test_value__equality_is_structural(void **s)
 {
     (void)s;
@@ -129,6 +190,8 @@ int main(void)
         cmocka_unit_test(test_value__object_set_replaces_and_keeps_order),
         cmocka_unit_test(test_value__add_labels_copies_shared_nodes),
         cmocka_unit_test(test_value__add_labels_in_place_when_unshared),
+        cmocka_unit_test(
+            test_value__add_labels_reaches_every_node_after_changes),
         cmocka_unit_test(test_value__equality_is_structural),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
