@@ -8,21 +8,11 @@
 
 #include <string.h>
 
-static const char *ev_name(const keel_value *rec)
-{
-    return keel_value_get_string(keel_value_object_get(rec, "event"), NULL);
-}
-
-static const char *ev_step(const keel_value *rec)
-{
-    return keel_value_get_string(keel_value_object_get(rec, "step"), NULL);
-}
-
 const keel_value *run_last(const keel_run *r, const char *event)
 {
     for (size_t i = keel_value_len(r->records); i-- > 0;) {
         const keel_value *rec = keel_value_list_at(r->records, i);
-        const char *e = ev_name(rec);
+        const char *e = run_str(rec, "event");
         if (e && strcmp(e, event) == 0)
             return rec;
     }
@@ -67,8 +57,8 @@ int run_views(run_step_view **out, const keel_run *r)
     pthread_mutex_lock((pthread_mutex_t *)&r->mu);
     for (size_t i = 0; i < keel_value_len(r->records); i++) {
         const keel_value *rec = keel_value_list_at(r->records, i);
-        const char *e = ev_name(rec);
-        long s = run_step_index(r->plan, ev_step(rec));
+        const char *e = run_str(rec, "event");
+        long s = run_step_index(r->plan, run_str(rec, "step"));
         if (e && s >= 0)
             apply(&v[s], e, rec);
     }

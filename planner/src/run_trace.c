@@ -11,14 +11,10 @@
 #include "run_trace_internal.h"
 
 #include "alloc.h"
+#include "run_internal.h"
 
 #include <stdio.h>
 #include <string.h>
-
-const char *trace_str(const keel_value *o, const char *key)
-{
-    return keel_value_get_string(keel_value_object_get(o, key), NULL);
-}
 
 int64_t trace_int(const keel_value *o, const char *key)
 {
@@ -151,11 +147,11 @@ static int add_run(trace_builder *b)
     trace_set_str(b, s->attrs, "keel.run.id", b->t->run_id);
     trace_set_str(b, s->attrs, "keel.plan.hash", b->plan_hash);
     trace_set_str(b, s->attrs, "keel.policy.hash",
-            trace_str(keel_value_object_get(meta, "policy"), "hash"));
+                  run_str(keel_value_object_get(meta, "policy"), "hash"));
     trace_set_str(b, s->attrs, "keel.principal", keel_run_principal(b->r)->uid);
     trace_set_str(b, s->attrs, "enduser.id", keel_run_principal(b->r)->uid);
     trace_set_int(b, s->attrs, "keel.steps.total", (int64_t)keel_run_plan(b->r)->n_steps);
-    trace_set_str(b, s->content, "keel.goal", trace_str(meta, "goal"));
+    trace_set_str(b, s->content, "keel.goal", run_str(meta, "goal"));
     return 0;
 }
 
@@ -171,14 +167,16 @@ static int finish(trace_builder *b)
     static const char *const states[] = {"running", "waiting", "failed",
                                          "done", "stopped"};
     for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-        if (trace_str(sum, "state") && strcmp(trace_str(sum, "state"), states[i]) == 0)
+        if (run_str(sum, "state") &&
+            strcmp(run_str(sum, "state"), states[i]) == 0)
             run->state = states[i];
     run->status = run->state && strcmp(run->state, "done") == 0 ? KEEL_SPAN_OK
                   : run->state && strcmp(run->state, "failed") == 0
                       ? KEEL_SPAN_ERROR
                       : KEEL_SPAN_UNSET;
-    if (trace_str(sum, "error"))
-        snprintf(run->message, sizeof(run->message), "%s", trace_str(sum, "error"));
+    if (run_str(sum, "error"))
+        snprintf(run->message, sizeof(run->message), "%s",
+                 run_str(sum, "error"));
     trace_set_str(b, run->attrs, "keel.run.state", run->state);
     trace_set_int(b, run->attrs, "keel.steps.done", trace_int(sum, "steps_done"));
     keel_value_unref(sum);
@@ -213,11 +211,14 @@ int keel_trace_build(keel_trace **out, const keel_run *r, keel_error *err)
 {
     *out = NULL;
     size_t n = keel_run_plan(r)->n_steps;
-    trace_builder b = {keel_calloc(1, sizeof(keel_trace)), r, 0,
-                 trace_str(keel_run_meta_value(r), "plan_hash"),
-                 keel_malloc((n ? n : 1) * sizeof(long)),
-                 keel_malloc((n ? n : 1) * sizeof(long)),
-                 keel_calloc(n ? n : 1, sizeof(int)), false};
+    trace_builder b = {keel_calloc(1, sizeof(keel_trace)),
+                       r,
+                       0,
+                       run_str(keel_run_meta_value(r), "plan_hash"),
+                       keel_malloc((n ? n : 1) * sizeof(long)),
+                       keel_malloc((n ? n : 1) * sizeof(long)),
+                       keel_calloc(n ? n : 1, sizeof(int)),
+                       false};
     int rc = b.t && b.open_step && b.open_approval && b.attempts ? 0 : KEEL_ENOMEM;
     for (size_t i = 0; rc == 0 && i < n; i++)
         b.open_step[i] = b.open_approval[i] = -1;

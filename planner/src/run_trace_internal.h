@@ -20,7 +20,7 @@ typedef struct trace_builder {
     bool oom;            /* an attribute could not be set */
 } trace_builder;
 
-const char *trace_str(const keel_value *o, const char *key);
+/* The int member key of o, or 0 (strings: run_str, run_internal.h). */
 int64_t trace_int(const keel_value *o, const char *key);
 /* A record's time in microseconds: "t_us", else "t" in ms. */
 int64_t trace_rec_us(const keel_value *rec);

@@ -52,14 +52,15 @@ static void step_ended(trace_builder *b, size_t i, const keel_value *rec, bool o
     if (ok) {
         trace_set_json(b, s->content, "gen_ai.tool.call.result",
                  keel_value_object_get(rec, "output"));
-        if (trace_str(rec, "by")) { /* an operator took it as done */
+        if (run_str(rec, "by")) { /* an operator took it as done */
             s->state = "skipped";
-            trace_set_str(b, s->attrs, "keel.step.skipped_by", trace_str(rec, "by"));
+            trace_set_str(b, s->attrs, "keel.step.skipped_by",
+                          run_str(rec, "by"));
         }
     } else {
         int code = (int)trace_int(rec, "code");
         snprintf(s->message, sizeof(s->message), "%s",
-                 trace_str(rec, "error") ? trace_str(rec, "error") : "failed");
+                 run_str(rec, "error") ? run_str(rec, "error") : "failed");
         trace_set_str(b, s->attrs, "error.type", keel_strerror(code));
         if (code == KEEL_EAPPROVAL)
             s->state = "stopped for approval";
@@ -84,8 +85,9 @@ static int approval_requested(trace_builder *b, size_t i, const keel_value *rec)
     snprintf(s->name, sizeof(s->name), "approval %s", st->id);
     common_attrs(b, s, st);
     trace_set_str(b, s->attrs, "gen_ai.tool.name", st->call);
-    trace_set_str(b, s->attrs, "keel.approval.reason", trace_str(rec, "reason"));
-    trace_set_str(b, s->attrs, "keel.approval.args_hash", trace_str(rec, "args_hash"));
+    trace_set_str(b, s->attrs, "keel.approval.reason", run_str(rec, "reason"));
+    trace_set_str(b, s->attrs, "keel.approval.args_hash",
+                  run_str(rec, "args_hash"));
     trace_set_json(b, s->content, "gen_ai.tool.call.arguments",
              keel_value_object_get(rec, "args"));
     b->open_approval[i] = at;
@@ -102,10 +104,10 @@ static void approval_decided(trace_builder *b, size_t i, const keel_value *rec,
     trace_end_span(s, trace_rec_us(rec), granted ? "granted" : "rejected");
     s->status = granted ? KEEL_SPAN_OK : KEEL_SPAN_ERROR;
     trace_set_str(b, s->attrs, "keel.approval.approver",
-            trace_str(keel_value_object_get(rec, "approver"), "uid"));
+                  run_str(keel_value_object_get(rec, "approver"), "uid"));
     if (!granted)
         snprintf(s->message, sizeof(s->message), "rejected: %s",
-                 trace_str(rec, "reason") ? trace_str(rec, "reason") : "");
+                 run_str(rec, "reason") ? run_str(rec, "reason") : "");
     trace_set_str(b, s->attrs, "keel.approval.state", s->state);
 }
 
@@ -120,9 +122,9 @@ static int add_policy(trace_builder *b, const keel_value *started)
     keel_span *s = &b->t->spans[at];
     snprintf(s->name, sizeof(s->name), "policy check");
     s->status = KEEL_SPAN_OK;
-    s->state = trace_str(pol, "hash") ? "checked" : "no policy";
+    s->state = run_str(pol, "hash") ? "checked" : "no policy";
     trace_set_str(b, s->attrs, "keel.run.id", b->t->run_id);
-    trace_set_str(b, s->attrs, "keel.policy.hash", trace_str(pol, "hash"));
+    trace_set_str(b, s->attrs, "keel.policy.hash", run_str(pol, "hash"));
     trace_set_int(b, s->attrs, "keel.policy.files",
             (int64_t)keel_value_len(keel_value_object_get(pol, "files")));
     return 0;
@@ -203,10 +205,10 @@ int trace_journal(trace_builder *b)
     const keel_plan *p = keel_run_plan(b->r);
     for (size_t i = 0; i < keel_value_len(recs); i++) {
         const keel_value *rec = keel_value_list_at(recs, i);
-        const char *e = trace_str(rec, "event");
+        const char *e = run_str(rec, "event");
         for (size_t h = 0; e && h < sizeof(handlers) / sizeof(handlers[0]); h++)
             if (strcmp(handlers[h].event, e) == 0 &&
-                handlers[h].fn(b, run_step_index(p, trace_str(rec, "step")), rec))
+                handlers[h].fn(b, run_step_index(p, run_str(rec, "step")), rec))
                 return KEEL_ENOMEM;
     }
     policy_outcome(b);

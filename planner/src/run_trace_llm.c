@@ -6,6 +6,7 @@
 #include "run_trace_internal.h"
 
 #include "alloc.h"
+#include "run_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 static int add_chat(trace_builder *b, long planning, size_t i, const keel_value *c)
 {
     char key[32], provider[96] = "", model[128] = "";
-    const char *pm = trace_str(c, "model") ? trace_str(c, "model") : "";
+    const char *pm = run_str(c, "model") ? run_str(c, "model") : "";
     const char *colon = strchr(pm, ':');
     if (colon) {
         snprintf(provider, sizeof(provider), "%.*s", (int)(colon - pm), pm);
@@ -74,7 +75,7 @@ static void set_message(trace_builder *b, long at, const char *key, const char *
  * last call, the accepted plan as its reply. */
 static void chat_content(trace_builder *b, long at, bool last)
 {
-    const char *goal = trace_str(keel_run_meta_value(b->r), "goal");
+    const char *goal = run_str(keel_run_meta_value(b->r), "goal");
     char *plan = NULL;
     if (goal)
         set_message(b, at, "gen_ai.input.messages", "user", goal);
@@ -116,7 +117,8 @@ int trace_planning(trace_builder *b)
     trace_set_int(b, p->attrs, "keel.llm.calls", (int64_t)n);
     trace_set_int(b, p->attrs, "gen_ai.usage.input_tokens", in);
     trace_set_int(b, p->attrs, "gen_ai.usage.output_tokens", out);
-    trace_set_str(b, p->attrs, "keel.template.hash", trace_str(meta, "template_hash"));
+    trace_set_str(b, p->attrs, "keel.template.hash",
+                  run_str(meta, "template_hash"));
     trace_set_str(b, p->attrs, "keel.run.id", b->t->run_id);
     return 0;
 }
