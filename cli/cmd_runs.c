@@ -336,20 +336,12 @@ typedef struct step_times {
     const keel_value *last; /* step_finished / step_failed / approval_* */
 } step_times;
 
-static long index_of(const keel_plan *p, const char *id)
-{
-    for (size_t i = 0; id && i < p->n_steps; i++)
-        if (strcmp(p->steps[i].id, id) == 0)
-            return (long)i;
-    return -1;
-}
-
 static void collect(step_times *t, const keel_run *r)
 {
     const keel_value *recs = keel_run_records(r);
     for (size_t i = 0; i < keel_value_len(recs); i++) {
         const keel_value *rec = keel_value_list_at(recs, i);
-        long s = index_of(keel_run_plan(r), str_of(rec, "step"));
+        long s = keel_run_step_index(r, str_of(rec, "step"));
         const char *e = str_of(rec, "event");
         int64_t at = keel_value_get_int(keel_value_object_get(rec, "t"));
         if (s < 0 || !e)

@@ -13,7 +13,7 @@
 static const keel_value *pending(keel_run *r, const char *step,
                                  run_step_view **views, keel_error *err)
 {
-    long i = run_step_index(r->plan, step);
+    long i = keel_run_step_index(r, step);
     if (i < 0) {
         keel_error_set(err, KEEL_ENOTFOUND, "run %s has no step '%s'", r->id,
                        step);

@@ -43,8 +43,6 @@ struct keel_run {
 int run_append(keel_run *r, keel_value *event, bool flush, keel_error *err);
 /* The string member key of o, or NULL (borrowed). */
 const char *run_str(const keel_value *o, const char *key);
-/* The index of the step with this id in p, or -1. */
-long run_step_index(const keel_plan *p, const char *id);
 /* {"uid", "dn", "groups"} of a principal (a new object, or NULL). */
 keel_value *run_principal_value(const keel_principal *who);
 

@@ -19,14 +19,6 @@ const keel_value *run_last(const keel_run *r, const char *event)
     return NULL;
 }
 
-long run_step_index(const keel_plan *p, const char *id)
-{
-    for (size_t i = 0; id && i < p->n_steps; i++)
-        if (strcmp(p->steps[i].id, id) == 0)
-            return (long)i;
-    return -1;
-}
-
 /* How one record changes its step's view. */
 static void apply(run_step_view *v, const char *e, const keel_value *rec)
 {
@@ -58,7 +50,7 @@ int run_views(run_step_view **out, const keel_run *r)
     for (size_t i = 0; i < keel_value_len(r->records); i++) {
         const keel_value *rec = keel_value_list_at(r->records, i);
         const char *e = run_str(rec, "event");
-        long s = run_step_index(r->plan, run_str(rec, "step"));
+        long s = keel_run_step_index(r, run_str(rec, "step"));
         if (e && s >= 0)
             apply(&v[s], e, rec);
     }

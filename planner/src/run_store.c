@@ -505,6 +505,14 @@ const char *const *keel_run_policy_files(const keel_run *r, size_t *n)
     return r->policy_files;
 }
 
+long keel_run_step_index(const keel_run *r, const char *id)
+{
+    for (size_t i = 0; id && i < r->plan->n_steps; i++)
+        if (strcmp(r->plan->steps[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
 static int cmp_desc(const void *a, const void *b)
 {
     return -strcmp(*(const char *const *)a, *(const char *const *)b);

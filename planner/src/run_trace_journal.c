@@ -202,13 +202,13 @@ static const struct {
 int trace_journal(trace_builder *b)
 {
     const keel_value *recs = keel_run_records(b->r);
-    const keel_plan *p = keel_run_plan(b->r);
     for (size_t i = 0; i < keel_value_len(recs); i++) {
         const keel_value *rec = keel_value_list_at(recs, i);
         const char *e = run_str(rec, "event");
+        long step = keel_run_step_index(b->r, run_str(rec, "step"));
         for (size_t h = 0; e && h < sizeof(handlers) / sizeof(handlers[0]); h++)
             if (strcmp(handlers[h].event, e) == 0 &&
-                handlers[h].fn(b, run_step_index(p, run_str(rec, "step")), rec))
+                handlers[h].fn(b, step, rec))
                 return KEEL_ENOMEM;
     }
     policy_outcome(b);

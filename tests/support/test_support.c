@@ -63,6 +63,20 @@ keel_kernel *ts_kernel_all(void)
     return k;
 }
 
+void ts_make_dir(char *dir, size_t cap, const char *name)
+{
+    assert_true((size_t)snprintf(dir, cap, "/tmp/keel-%s-XXXXXX", name) < cap);
+    assert_non_null(mkdtemp(dir));
+}
+
+void ts_rm_dir(const char *dir)
+{
+    char cmd[4200];
+    assert_true((size_t)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) <
+                sizeof(cmd));
+    assert_int_equal(system(cmd), 0);
+}
+
 char *ts_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

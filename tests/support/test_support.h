@@ -33,6 +33,12 @@ keel_kernel *ts_kernel_all(void);
  * or NULL when it cannot be opened. */
 char *ts_slurp(const char *path, size_t *len);
 
+/* Makes a new empty directory /tmp/keel-NAME-XXXXXX and puts its path in
+ * dir; rm_dir removes it with everything in it. Both fail the test on
+ * error. */
+void ts_make_dir(char *dir, size_t cap, const char *name);
+void ts_rm_dir(const char *dir);
+
 /* Calls fn(ctx, dir, name) for every file in dir whose name ends in ext;
  * fails the test when dir cannot be opened. Returns how many. */
 typedef void (*ts_file_fn)(void *ctx, const char *dir, const char *name);

@@ -68,6 +68,10 @@ const keel_value *keel_run_meta_value(const keel_run *r);
 const keel_principal *keel_run_principal(const keel_run *r);
 /* The policy files recorded at creation (borrowed), and how many. */
 const char *const *keel_run_policy_files(const keel_run *r, size_t *n);
+/* The index in keel_run_plan(r)->steps of the step with this id, or -1
+ * when the plan has none (or id is NULL, as for a journal record that
+ * names no step). */
+long keel_run_step_index(const keel_run *r, const char *id);
 
 /* A person at the terminal, asked for an approval: return 1 to approve,
  * 0 to reject (reason filled), -1 when nobody can be asked. */
