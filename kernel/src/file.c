@@ -1,5 +1,6 @@
 /*
- * file.c - whole-file reads with a size cap, and atomic replacement.
+ * file.c - whole-file reads with a size cap, and atomic replacement. One
+ * reader, keel_file_read_fd, serves every whole-file read in libkeel.
  */
 #include "file.h"
 
@@ -46,17 +47,20 @@ static int private_stat(const struct stat *st, bool dir, const char *path,
     return 0;
 }
 
-/* Reads all of fd: the buffer starts at the file's size (not at max, which
- * may be a GiB) and grows if the file does. */
-static int read_fd(char **out, size_t *len, int fd, const char *path,
-                   size_t max, keel_error *err)
+/* The buffer starts at the file's size (not at max, which may be a GiB;
+ * a pipe has none) and grows if the file does, up to max + 1 bytes. */
+int keel_file_read_fd(char **out, size_t *len, int fd, size_t max)
 {
+    *out = NULL;
+    *len = 0;
     struct stat st;
     size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 4096;
     cap = (cap > max ? max : cap) + 1;
     char *buf = keel_malloc(cap);
+    if (!buf)
+        return ENOMEM;
     size_t n = 0;
-    for (int rc = 0; buf;) {
+    for (;;) {
         if (n + 1 == cap) { /* full: the file grew, or is larger than max */
             if (n > max)
                 break;
@@ -64,8 +68,7 @@ static int read_fd(char **out, size_t *len, int fd, const char *path,
             char *g = keel_realloc(buf, grown);
             if (!g) {
                 keel_free(buf);
-                buf = NULL;
-                break;
+                return ENOMEM;
             }
             buf = g;
             cap = grown;
@@ -74,16 +77,31 @@ static int read_fd(char **out, size_t *len, int fd, const char *path,
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            rc = errno;
+            int e = errno;
             keel_free(buf);
-            return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(rc));
+            return e;
         }
         if (r == 0)
             break;
         n += (size_t)r;
     }
-    if (!buf)
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* keel_file_read_fd with keel_error's messages, naming path. */
+static int read_fd(char **out, size_t *len, int fd, const char *path,
+                   size_t max, keel_error *err)
+{
+    char *buf;
+    size_t n;
+    int e = keel_file_read_fd(&buf, &n, fd, max);
+    if (e == ENOMEM)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    if (e)
+        return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(e));
     if (n > max) {
         keel_free(buf);
         if (max % (1u << 20) == 0) /* "4 MiB" reads better than bytes */
@@ -92,7 +110,6 @@ static int read_fd(char **out, size_t *len, int fd, const char *path,
         return keel_error_set(err, KEEL_EIO, "%s: larger than %zu bytes", path,
                               max);
     }
-    buf[n] = '\0';
     *out = buf;
     *len = n;
     return 0;

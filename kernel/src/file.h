@@ -13,6 +13,15 @@
 int keel_file_read(char **out, size_t *len, const char *path, size_t max,
                    keel_error *err);
 
+/* The reading behind keel_file_read, for callers that word their own
+ * errors (the plan and policy readers' diagnostics) or read standard
+ * input: reads fd to its end, but no further than max + 1 bytes, into
+ * *out (NUL-terminated, caller frees with keel_free) and its length into
+ * *len. A *len over max says the file is larger than max (the rest is not
+ * read). Returns 0 or an errno value, read's or ENOMEM, with *out NULL;
+ * sets no message. fd stays open. */
+int keel_file_read_fd(char **out, size_t *len, int fd, size_t max);
+
 /* keel_file_read for files only this user may have written: path must be
  * a regular file (not a symlink, FIFO or device) owned by the effective
  * user, without group or other permissions, in a directory with the same
