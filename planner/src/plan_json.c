@@ -6,10 +6,13 @@
 #include "plan_internal.h"
 
 #include "alloc.h"
+#include "file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const plan_keys[] = {"version", "goal", "steps", "output"};
 static const char *const step_keys[] = {"id",       "call", "args", "after",
@@ -312,23 +315,26 @@ int keel_plan_parse(keel_plan **out, const char *text, size_t len,
     return keel_plan_from_json(out, text, len, d);
 }
 
+/* A text over the limit is read one byte past it, for the parser to
+ * refuse with the plan's own diagnostic. */
 int keel_plan_load(keel_plan **out, const char *path, keel_diags *d)
 {
     *out = NULL;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
+    bool in = strcmp(path, "-") == 0;
+    int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         keel_diags_add(d, "", 0, KEEL_EIO, "cannot open: %s", strerror(errno));
         return KEEL_EIO;
     }
-    char *buf = keel_malloc(KEEL_PLAN_MAX_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, KEEL_PLAN_MAX_BYTES + 1, f) : 0;
-    int bad = ferror(f);
-    if (f != stdin)
-        fclose(f);
+    char *buf;
+    size_t n;
+    int e = keel_file_read_fd(&buf, &n, fd, KEEL_PLAN_MAX_BYTES);
+    if (!in)
+        close(fd);
     int rc;
-    if (!buf)
+    if (e == ENOMEM)
         rc = KEEL_ENOMEM;
-    else if (bad) {
+    else if (e) {
         keel_diags_add(d, "", 0, KEEL_EIO, "read error");
         rc = KEEL_EIO;
     } else

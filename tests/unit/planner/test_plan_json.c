@@ -6,7 +6,11 @@
 
 #include <keel/plan.h>
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static keel_plan *read_plan(const char *json)
 {
@@ -106,6 +110,63 @@ static void test_plan_json__unreadable_file_is_one_diagnostic(void **s)
     keel_diags_free(&d);
 }
 
+/* The one diagnostic of loading path (or "-" for standard input). */
+static char *load_diag(const char *path, int want_rc)
+{
+    keel_plan *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    assert_int_equal(keel_plan_load(&p, path, &d), want_rc);
+    assert_null(p);
+    assert_int_equal(d.n, 1);
+    char *msg = strdup(d.items[0].message);
+    keel_diags_free(&d);
+    return msg;
+}
+
+/* A temporary file of n spaces; its name in path. */
+static void spaces_file(char *path, size_t n)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        fputc(' ', f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Three times the limit: read only to one byte past it, and refused by
+ * size, from a file and from standard input. */
+static void test_plan_json__text_over_the_limit_is_refused_by_size(void **s)
+{
+    (void)s;
+    char path[] = "/tmp/keel-plan-XXXXXX";
+    spaces_file(path, 3u * KEEL_PLAN_MAX_BYTES);
+    char *msg = load_diag(path, KEEL_EINVAL);
+    assert_string_equal(msg, "plan is 1048577 bytes; the limit is 1048576");
+    free(msg);
+
+    int saved = dup(STDIN_FILENO), fd = open(path, O_RDONLY);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+    msg = load_diag("-", KEEL_EINVAL);
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(fd);
+    close(saved);
+    unlink(path);
+    assert_string_equal(msg, "plan is 1048577 bytes; the limit is 1048576");
+    free(msg);
+}
+
+static void test_plan_json__directory_is_a_read_error(void **s)
+{
+    (void)s;
+    char *msg = load_diag("/tmp", KEEL_EIO);
+    assert_string_equal(msg, "read error");
+    free(msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -113,6 +174,9 @@ int main(void)
         cmocka_unit_test(test_plan_json__hash_ignores_key_order_and_space),
         cmocka_unit_test(test_plan_json__written_form_reads_back_identical),
         cmocka_unit_test(test_plan_json__unreadable_file_is_one_diagnostic),
+        cmocka_unit_test(
+            test_plan_json__text_over_the_limit_is_refused_by_size),
+        cmocka_unit_test(test_plan_json__directory_is_a_read_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
