@@ -8,11 +8,14 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LINT(d, r, ...)                                                      \
     keel_diags_add((d), "", 0, KEEL_EINVAL, __VA_ARGS__)
@@ -494,6 +497,25 @@ int keel_policy_load_texts(keel_policy **out, const char *const *names,
     return 0;
 }
 
+/* A file over the limit is read one byte past it, for pol_xml_read to
+ * refuse with its diagnostic. A read error (a directory) leaves the text
+ * empty: the parser says "Document is empty", as it always has. */
+static int read_policy(char **text, size_t *len, const char *file,
+                       keel_diags *d)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        keel_diags_add(d, "", 0, KEEL_EIO, "%s: cannot open: %s", file,
+                       strerror(errno));
+        return KEEL_EIO;
+    }
+    int e = keel_file_read_fd(text, len, fd, POL_MAX_BYTES);
+    close(fd);
+    if (e && e != ENOMEM)
+        *text = keel_strdup("");
+    return *text ? 0 : KEEL_ENOMEM;
+}
+
 int keel_policy_load(keel_policy **out, const char *const *files, size_t n,
                      const keel_kernel *k, keel_diags *d)
 {
@@ -501,20 +523,8 @@ int keel_policy_load(keel_policy **out, const char *const *files, size_t n,
     char **texts = keel_calloc(n ? n : 1, sizeof(char *));
     size_t *lens = keel_calloc(n ? n : 1, sizeof(size_t));
     int rc = texts && lens ? 0 : KEEL_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        FILE *f = fopen(files[i], "rb");
-        if (!f) {
-            keel_diags_add(d, "", 0, KEEL_EIO, "%s: cannot open: %s", files[i],
-                           strerror(errno));
-            rc = KEEL_EIO;
-            break;
-        }
-        texts[i] = keel_malloc(POL_MAX_BYTES + 2);
-        lens[i] = texts[i] ? fread(texts[i], 1, POL_MAX_BYTES + 1, f) : 0;
-        fclose(f);
-        if (!texts[i])
-            rc = KEEL_ENOMEM;
-    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = read_policy(&texts[i], &lens[i], files[i], d);
     if (rc == 0)
         rc = keel_policy_load_texts(out, files, (const char *const *)texts,
                                     lens, n, k, d);

@@ -6,6 +6,7 @@
  */
 #include "policy_support.h"
 
+#include <unistd.h>
 
 static keel_kernel *k;
 
@@ -97,12 +98,44 @@ static void test_policy_load__missing_file_is_an_error(void **s)
     keel_diags_free(&d);
 }
 
+/* Three times the limit: read only to one byte past it, and refused by
+ * size without being parsed. */
+static void test_policy_load__file_over_the_limit_is_refused_by_size(void **s)
+{
+    (void)s;
+    char path[] = "/tmp/keel-policy-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    for (size_t i = 0; i < 3u << 20; i++)
+        fputc(' ', f);
+    assert_int_equal(fclose(f), 0);
+    const char *files[] = {path};
+    keel_policy *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    assert_int_equal(keel_policy_load(&p, files, 1, k, &d), KEEL_EINVAL);
+    unlink(path);
+    assert_null(p);
+    assert_int_equal(d.n, 1);
+    char want[128];
+    snprintf(want, sizeof(want),
+             "%s: 1048577 bytes; a policy file may have "
+             "at most 1048576",
+             path);
+    assert_string_equal(d.items[0].message, want);
+    keel_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_load__invalid_files_are_refused_exactly),
         cmocka_unit_test(test_policy_load__one_bad_file_loads_nothing),
         cmocka_unit_test(test_policy_load__missing_file_is_an_error),
+        cmocka_unit_test(
+            test_policy_load__file_over_the_limit_is_refused_by_size),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
