@@ -128,6 +128,7 @@ static int execute(cli_ctx *ctx, keel_run *r, keel_run_opts *ro)
     keel_value *out = NULL;
     keel_error err = {0};
     int rc = keel_run_execute(&out, r, ctx->kernel, ro, &err);
+    ro->operator_ = NULL; /* me ends here; ro is the caller's */
     cli_export_trace(ctx, r);
     int code = cli_finish_run(ctx, rc, out, &err);
     if (rc == KEEL_EIO) /* the journal could not be written: a run failure */
