@@ -4,6 +4,7 @@
  * and run.
  */
 #include "cli.h"
+#include "file.h"
 
 #include <keel/policy.h>
 
@@ -13,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A policy test file larger than this is refused (not cut). */
+#define MAX_CASES_BYTES ((size_t)16 << 20)
 
 static void print_diag_lines(const keel_diags *d)
 {
@@ -180,15 +184,18 @@ int cmd_policy_test(cli_ctx *ctx)
 {
     if (ctx->n_pos != 1)
         return cli_usage_error("usage: keel policy test CASES_FILE");
-    FILE *f = fopen(ctx->pos[0], "rb");
-    if (!f)
-        return cli_usage_error("%s: cannot open", ctx->pos[0]);
-    static char text[1 << 20];
-    size_t len = fread(text, 1, sizeof(text) - 1, f);
-    fclose(f);
+    char *text = NULL;
+    size_t len = 0;
     keel_value *root = NULL;
     keel_error err = {0};
-    if (keel_value_from_json(&root, text, len, &err)) {
+    int rc = keel_file_read(&text, &len, ctx->pos[0], MAX_CASES_BYTES, &err);
+    if (rc == KEEL_ENOTFOUND)
+        return cli_usage_error("%s: cannot open", ctx->pos[0]);
+    if (rc)
+        return cli_fail(rc, &err);
+    rc = keel_value_from_json(&root, text, len, &err);
+    keel_free(text);
+    if (rc) {
         keel_error_prefix(&err, "%s", ctx->pos[0]);
         return cli_fail(KEEL_EINVAL, &err);
     }
@@ -198,8 +205,8 @@ int cmd_policy_test(cli_ctx *ctx)
     for (size_t i = 0; i < n; i++)
         names[i] = paths[i];
     keel_policy *p = NULL;
-    int rc = ctx->policy_files.n ? cli_load_policy(ctx, &p)
-                                 : load_files(&p, ctx, names, n);
+    rc = ctx->policy_files.n ? cli_load_policy(ctx, &p)
+                             : load_files(&p, ctx, names, n);
     if (rc == 0 && !p)
         rc = cli_usage_error("%s: no policy: list files in \"policy\" or give "
                              "--policy", ctx->pos[0]);
