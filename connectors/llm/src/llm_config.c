@@ -36,19 +36,19 @@ static const rule provider_rules[] = {
     {NULL, 0, NULL}};
 static const rule price_rules[] = {
     {"input", K_NUMBER, NULL}, {"output", K_NUMBER, NULL}, {NULL, 0, NULL}};
-static const rule llm_rules[] = {
-    {"model", K_SPEC, NULL},
-    {"fallback", K_SPECS, NULL},
-    {"timeout_ms", K_COUNT, NULL},
-    {"max_attempts", K_COUNT, NULL},
-    {"backoff_base_ms", K_COUNT, NULL},
-    {"backoff_max_ms", K_COUNT, NULL},
-    {"max_cost", K_NUMBER, NULL},
-    {"max_tokens", K_COUNT, NULL},
-    {"breaker", K_OBJECT, breaker_rules},
-    {"providers", K_PROVIDERS, provider_rules},
-    {"prices", K_PRICES, price_rules},
-    {NULL, 0, NULL}};
+static const rule llm_rules[] = {{"model", K_SPEC, NULL},
+                                 {"fallback", K_SPECS, NULL},
+                                 {"reasoning_models", K_SPECS, NULL},
+                                 {"timeout_ms", K_COUNT, NULL},
+                                 {"max_attempts", K_COUNT, NULL},
+                                 {"backoff_base_ms", K_COUNT, NULL},
+                                 {"backoff_max_ms", K_COUNT, NULL},
+                                 {"max_cost", K_NUMBER, NULL},
+                                 {"max_tokens", K_COUNT, NULL},
+                                 {"breaker", K_OBJECT, breaker_rules},
+                                 {"providers", K_PROVIDERS, provider_rules},
+                                 {"prices", K_PRICES, price_rules},
+                                 {NULL, 0, NULL}};
 
 static int check(const keel_value *v, const rule *r, const char *path,
                  keel_error *err);

@@ -132,6 +132,27 @@ static int set_url(llm_endpoint *ep, const char *url, const keel_value *pc,
     return 0;
 }
 
+/* OpenAI's reasoning models (o1, o3, o4-mini, gpt-5, ...) refuse any
+ * temperature but the default and max_tokens; so does any model listed in
+ * llm.reasoning_models (an Azure deployment may have any name). */
+static bool reasoning_model(const llm_endpoint *ep, const keel_value *cfg)
+{
+    const keel_value *listed = keel_value_object_get(cfg, "reasoning_models");
+    for (size_t i = 0; i < keel_value_len(listed); i++) {
+        const char *s =
+            keel_value_get_string(keel_value_list_at(listed, i), NULL);
+        if (s && strcmp(s, ep->spec) == 0)
+            return true;
+    }
+    if (ep->p != &llm_provider_openai && ep->p != &llm_provider_azure)
+        return false;
+    const char *m = ep->model;
+    if (m[0] == 'o' && m[1] >= '1' && m[1] <= '9')
+        return m[2] == '\0' || m[2] == '-';
+    return strncmp(m, "gpt-5", 5) == 0 &&
+           (m[5] == '\0' || m[5] == '-' || m[5] == '.');
+}
+
 int llm_endpoint_init(llm_endpoint *ep, const char *spec, const char *url,
                       const keel_value *cfg, int64_t now, keel_error *err)
 {
@@ -147,6 +168,7 @@ int llm_endpoint_init(llm_endpoint *ep, const char *spec, const char *url,
     ep->breaker.cooldown_ms = llm_cfg_int(breaker, "cooldown_ms", 30000);
     llm_bucket_init(&ep->rpm, (double)llm_cfg_int(pc, "rpm", 0), now);
     llm_bucket_init(&ep->tpm, (double)llm_cfg_int(pc, "tpm", 0), now);
+    ep->reasoning = reasoning_model(ep, cfg);
     rc = set_url(ep, url, pc, err);
     return rc ? rc : load_key(ep, pc, err);
 }

@@ -134,6 +134,7 @@ struct llm_endpoint {
     char *key;     /* secret: never printed */
     char *key_env; /* llm.providers.P.api_key_env, or NULL */
     bool key_from_file; /* the key came from llm.providers.P.api_key_file */
+    bool reasoning;     /* takes no temperature; max_completion_tokens */
     llm_breaker breaker;
     llm_bucket rpm, tpm;
     struct llm_replay *replay;

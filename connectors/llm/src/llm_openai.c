@@ -45,8 +45,11 @@ static void encode(keel_buf *b, const llm_endpoint *ep,
     llm_put_messages(b, req, false);
     llm_put_tools_openai(b, req->tools);
     put_response_format(b, req);
-    llm_put_temperature(b, "temperature", req);
-    keel_buf_printf(b, ",\"max_tokens\":%d", llm_max_tokens(req));
+    if (!ep->reasoning) /* reasoning models take the default only */
+        llm_put_temperature(b, "temperature", req);
+    keel_buf_printf(b, ",\"%s\":%d",
+                    ep->reasoning ? "max_completion_tokens" : "max_tokens",
+                    llm_max_tokens(req));
     if (req->stream)
         keel_buf_puts(b, ",\"stream\":true,"
                          "\"stream_options\":{\"include_usage\":true}");

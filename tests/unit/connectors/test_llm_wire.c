@@ -149,6 +149,47 @@ static void test_llm_wire__azure_url_key_and_stream(void **state)
     keel_llm_free(llm);
 }
 
+/* A reasoning model takes neither a temperature nor max_tokens: named as
+ * OpenAI names them, or listed in llm.reasoning_models (an Azure
+ * deployment's name says nothing). Others keep both. */
+static void
+test_llm_wire__reasoning_models_take_max_completion_tokens(void **state)
+{
+    (void)state;
+    setenv("OPENAI_API_KEY", "sk-test-123", 1);
+    setenv("AZURE_OPENAI_API_KEY", "az-key-456", 1);
+    const struct {
+        const char *spec;
+        bool reasoning;
+    } cases[] = {{"openai:gpt-5-mini", true}, {"openai:o4-mini", true},
+                 {"openai:o1", true},         {"openai:gpt-5.1", true},
+                 {"azure:planner", true},     {"openai:gpt-4o", false},
+                 {"openai:omni", false},      {"openai:gpt-50x", false},
+                 {"azure:other", false}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        keel_llm *llm = lt_open(cases[i].spec, NULL,
+                                "{\"reasoning_models\": [\"azure:planner\"]}");
+        lt_script("openai_text.jsonl");
+        keel_llm_request req = lt_request();
+        req.temperature = 0;
+        req.max_tokens = 4096;
+        keel_llm_reply r;
+        keel_error err = {0};
+        assert_int_equal(keel_llm_chat(&r, llm, &req, &err), 0);
+        const char *body = mock_llm_body(lt_mock(), 0);
+        if (cases[i].reasoning) {
+            assert_has(body, "\"max_completion_tokens\":4096");
+            assert_null(strstr(body, "\"max_tokens\""));
+            assert_null(strstr(body, "\"temperature\""));
+        } else {
+            assert_has(body, "\"max_tokens\":4096");
+            assert_has(body, "\"temperature\":0");
+        }
+        keel_llm_reply_free(&r);
+        keel_llm_free(llm);
+    }
+}
+
 static void test_llm_wire__ollama_tools_without_id(void **state)
 {
     (void)state;
@@ -272,6 +313,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_llm_wire__openai_text),
+        cmocka_unit_test(
+            test_llm_wire__reasoning_models_take_max_completion_tokens),
         cmocka_unit_test(test_llm_wire__openai_tool_calls),
         cmocka_unit_test(test_llm_wire__openai_stream_tool_fragments),
         cmocka_unit_test(test_llm_wire__azure_url_key_and_stream),
