@@ -13,11 +13,14 @@
  *     ldap_result() given the operation timeout (capped by the total).
  *   - a dead peer can raise SIGPIPE: ignored, unless the program installed
  *     its own handler.
+ *   - getaddrinfo() waits as long as the resolver's own timeouts (5 s per
+ *     try and server by default): names are resolved on glibc's helper
+ *     thread (getaddrinfo_a) and waited for with the connect deadline.
  *   - referrals would take credentials to another server: off.
  *   - StartTLS that fails is an error, never a plaintext fallback, and TLS
  *     is checked to be in place before any bind.
  */
-#define _DEFAULT_SOURCE /* explicit_bzero */
+#define _GNU_SOURCE /* explicit_bzero, getaddrinfo_a */
 #include "ldap_internal.h"
 
 #include "alloc.h"
@@ -159,6 +162,59 @@ static const char *set_options(LDAP *ld, const dir_config *cfg)
     return NULL;
 }
 
+/* A name being resolved on glibc's helper thread: everything the thread
+ * may still write to, in one block. */
+typedef struct lookup {
+    struct gaicb cb;
+    struct addrinfo hints;
+    char port[16];
+    char host[];
+} lookup;
+
+/* getaddrinfo() that gives up after left ms (EAI_AGAIN, *timed_out set).
+ * A lookup that cannot be cancelled is abandoned to the helper thread with
+ * its block, which is then never freed: a few hundred bytes per timeout,
+ * rather than memory freed under a thread that still writes to it. */
+static int resolve(struct addrinfo **out, const char *host, const char *port,
+                   int64_t left, bool *timed_out)
+{
+    *out = NULL;
+    *timed_out = false;
+    size_t n = strlen(host);
+    lookup *l = keel_calloc(1, sizeof(*l) + n + 1);
+    if (!l)
+        return EAI_MEMORY;
+    memcpy(l->host, host, n + 1);
+    snprintf(l->port, sizeof(l->port), "%s", port);
+    l->hints.ai_socktype = SOCK_STREAM;
+    l->cb.ar_name = l->host;
+    l->cb.ar_service = l->port;
+    l->cb.ar_request = &l->hints;
+    struct gaicb *list[] = {&l->cb};
+    int g = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+    if (g) {
+        keel_free(l);
+        return g;
+    }
+    int64_t end = dir_now_ms() + (left > 0 ? left : 0);
+    while ((g = gai_error(&l->cb)) == EAI_INPROGRESS) {
+        int64_t ms = end - dir_now_ms();
+        if (ms <= 0) {
+            *timed_out = true;
+            if (gai_cancel(&l->cb) == EAI_CANCELED)
+                keel_free(l);
+            return EAI_AGAIN;
+        }
+        struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+        const struct gaicb *wait[] = {&l->cb};
+        gai_suspend(wait, 1, &ts); /* done, timed out or interrupted */
+    }
+    if (g == 0)
+        *out = l->cb.ar_result;
+    keel_free(l);
+    return g;
+}
+
 /* One address: a non-blocking connect polled with keel's own deadline,
  * the socket handed back blocking. Returns the fd or -1 with errno. */
 static int connect_one(const struct addrinfo *ai, int64_t left)
@@ -202,10 +258,16 @@ static int stage_connect(dir_conn *c, keel_error *err)
     char port[16];
     snprintf(port, sizeof(port), "%d", lud->lud_port ? lud->lud_port
                                        : strcmp(lud->lud_scheme, "ldaps") == 0 ? 636 : 389);
-    struct addrinfo hints = {0}, *ai = NULL;
-    hints.ai_socktype = SOCK_STREAM;
-    int g = getaddrinfo(lud->lud_host, port, &hints, &ai);
+    struct addrinfo *ai = NULL;
+    bool timed_out;
+    int g = resolve(&ai, lud->lud_host, port, budget(c, c->d->cfg.connect_ms),
+                    &timed_out);
     ldap_free_urldesc(lud);
+    if (timed_out)
+        return keel_error_set(err, KEEL_EUNAVAIL,
+                              "%s: connect: the host name "
+                              "was not resolved in time (timeouts.connect_ms)",
+                              c->uri);
     if (g)
         return keel_error_set(err, KEEL_EUNAVAIL, "%s: connect: %s", c->uri,
                               gai_strerror(g));
