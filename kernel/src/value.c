@@ -492,18 +492,13 @@ int keel_value_add_labels(keel_value **pv, const keel_labels *labels)
 
 typedef bool (*keep_fn)(void *ud, const char *name);
 
-/* True when some node of v carries a label keep rejects. */
+/* True when some node of v carries a label keep rejects. A container's
+ * labels hold those of every node below it (they are unioned in on every
+ * insert and every labelling), so v's own labels tell: no walk. */
 static bool has_dropped(const keel_value *v, keep_fn keep, void *ud)
 {
     for (size_t i = 0; i < keel_labels_count(v->labels); i++)
         if (!keep(ud, keel_labels_at(v->labels, i)))
-            return true;
-    size_t n = keel_value_len(v);
-    for (size_t i = 0; v->type == KEEL_TYPE_LIST && i < n; i++)
-        if (has_dropped(v->u.list.items[i], keep, ud))
-            return true;
-    for (size_t i = 0; v->type == KEEL_TYPE_OBJECT && i < n; i++)
-        if (has_dropped(v->u.obj.m[i].value, keep, ud))
             return true;
     return false;
 }
