@@ -1,6 +1,8 @@
 /*
- * file.c - whole-file reads with a size cap, and atomic replacement. One
- * reader, keel_file_read_fd, serves every whole-file read in libkeel.
+ * file.c - whole-file reads with a size cap, files only this user can
+ * change, and atomic replacement. One reader, keel_file_read_fd, serves
+ * every whole-file read in libkeel; one check, keel_file_open_private,
+ * every file keel trusts once read.
  */
 #include "file.h"
 
@@ -32,18 +34,74 @@ int keel_file_read(char **out, size_t *len, const char *path, size_t max,
     return rc;
 }
 
-static int private_stat(const struct stat *st, bool dir, const char *path,
-                        keel_error *err)
+/* The checks on an open file: what it is, whose, and who else may write
+ * (or, with 077 in deny, read) it. */
+static int check_private(const struct stat *st, bool dir, unsigned deny,
+                         const char *path, keel_error *err)
 {
     if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
-        return keel_error_set(err, KEEL_EUNSAFE, "%s: not a %s", path,
+        return keel_error_set(err, KEEL_EUNSAFE, "%s: is not a %s", path,
                               dir ? "directory" : "regular file");
     if (st->st_uid != geteuid())
-        return keel_error_set(err, KEEL_EUNSAFE, "%s: owned by another user",
-                              path);
-    if (st->st_mode & (dir ? 022 : 077))
-        return keel_error_set(err, KEEL_EUNSAFE, "%s: %s by others", path,
-                              dir ? "writable" : "readable or writable");
+        return keel_error_set(err, KEEL_EUNSAFE,
+                              "%s: is owned by uid %u, not you (uid %u)", path,
+                              (unsigned)st->st_uid, (unsigned)geteuid());
+    unsigned bad = (unsigned)st->st_mode & deny;
+    if (bad)
+        return keel_error_set(
+            err, KEEL_EUNSAFE, "%s: is %s by group or others (mode %04o)", path,
+            bad & 022 ? "writable" : "readable", (unsigned)st->st_mode & 07777);
+    return 0;
+}
+
+/* Why openat with O_NOFOLLOW failed. A symbolic link makes it fail with
+ * ELOOP, or with ENOTDIR when O_DIRECTORY was asked: look, without
+ * following, only to say so (the refusal does not depend on it). */
+static int open_error(int at, const char *name, const char *path,
+                      keel_error *err)
+{
+    int e = errno;
+    struct stat st;
+    if ((e == ELOOP || e == ENOTDIR) &&
+        fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(st.st_mode))
+            return keel_error_set(err, KEEL_EUNSAFE, "%s: is a symbolic link",
+                                  path);
+        if (e == ENOTDIR && !S_ISDIR(st.st_mode))
+            return keel_error_set(err, KEEL_EUNSAFE, "%s: is not a directory",
+                                  path);
+    }
+    return keel_error_set(err,
+                          e == ENOENT  ? KEEL_ENOTFOUND
+                          : e == ELOOP ? KEEL_EUNSAFE
+                                       : KEEL_EIO,
+                          "%s: %s", path, strerror(e));
+}
+
+int keel_file_open_private(int *fd, int at, const char *path, int flags,
+                           unsigned mode, unsigned deny, keel_error *err)
+{
+    *fd = -1;
+    const char *name = path, *slash = strrchr(path, '/');
+    if (at != AT_FDCWD && slash)
+        name = slash + 1;
+    bool dir = (flags & O_DIRECTORY) != 0;
+    /* O_NONBLOCK: a FIFO put there cannot block the open (regular files
+     * ignore it) */
+    int f = openat(at, name,
+                   flags | O_NOFOLLOW | O_CLOEXEC | (dir ? 0 : O_NONBLOCK),
+                   (mode_t)mode);
+    if (f < 0)
+        return open_error(at, name, path, err);
+    struct stat st;
+    int rc = fstat(f, &st) != 0 ? keel_error_set(err, KEEL_EIO, "%s: %s", path,
+                                                 strerror(errno))
+                                : check_private(&st, dir, deny, path, err);
+    if (rc) {
+        close(f);
+        return rc;
+    }
+    *fd = f;
     return 0;
 }
 
@@ -123,30 +181,22 @@ int keel_file_read_private(char **out, size_t *len, const char *path,
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
     size_t dn = slash ? (size_t)(slash - path) : 0;
-    struct stat st;
     if (dn == 0 || dn >= sizeof(dir))
         return keel_error_set(err, KEEL_EINVAL, "%s: give an absolute path",
                               path);
     memcpy(dir, path, dn);
     dir[dn] = '\0';
-    if (lstat(dir, &st) != 0)
-        return keel_error_set(err, errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EIO,
-                              "%s: %s", dir, strerror(errno));
-    int rc = private_stat(&st, true, dir, err);
-    if (rc)
-        return rc;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return keel_error_set(err, errno == ENOENT ? KEEL_ENOTFOUND
-                                   : errno == ELOOP ? KEEL_EUNSAFE : KEEL_EIO,
-                              "%s: %s", path, errno == ELOOP
-                                  ? "a symbolic link" : strerror(errno));
-    rc = fstat(fd, &st) != 0
-             ? keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno))
-             : private_stat(&st, false, path, err);
+    int dfd = -1, fd = -1;
+    int rc = keel_file_open_private(&dfd, AT_FDCWD, dir, O_RDONLY | O_DIRECTORY,
+                                    0, 022, err);
+    if (rc == 0) /* in the directory just checked, not by its name again */
+        rc = keel_file_open_private(&fd, dfd, path, O_RDONLY, 0, 077, err);
     if (rc == 0)
         rc = read_fd(out, len, fd, path, max, err);
-    close(fd);
+    if (fd >= 0)
+        close(fd);
+    if (dfd >= 0)
+        close(dfd);
     return rc;
 }
 

@@ -22,14 +22,30 @@ int keel_file_read(char **out, size_t *len, const char *path, size_t max,
  * sets no message. fd stays open. */
 int keel_file_read_fd(char **out, size_t *len, int fd, size_t max);
 
+/* Opens path for a file or directory only this user can change: flags as
+ * for open(2), with O_NOFOLLOW and O_CLOEXEC added (and O_NONBLOCK for a
+ * file, so that a FIFO put there cannot block; regular files ignore it),
+ * then checks the open descriptor with fstat, not the name again: a
+ * directory when flags has O_DIRECTORY, else a regular file, owned by the
+ * effective user, with none of the mode bits in deny set (022: no one else
+ * may write it; 077: nor read it). mode is for O_CREAT. at is a directory
+ * descriptor to open path's last component in (one checked before, so the
+ * path is not walked again), or AT_FDCWD to open path as it is; errors name
+ * path either way. KEEL_EUNSAFE says why ("PATH: is a symbolic link", "is
+ * owned by uid 1001, not you (uid 0)", "is writable by group or others
+ * (mode 0775)", "is not a directory"); KEEL_ENOTFOUND when it does not
+ * exist; else KEEL_EIO. *fd (-1 on failure) is the caller's to close. */
+int keel_file_open_private(int *fd, int at, const char *path, int flags,
+                           unsigned mode, unsigned deny, keel_error *err);
+
 /* keel_file_read for files only this user may have written: path must be
  * a regular file (not a symlink, FIFO or device) owned by the effective
- * user, without group or other permissions, in a directory with the same
- * properties; else KEEL_EUNSAFE, naming what is wrong. For caches and
- * state that keel trusts once read. */
+ * user, without group or other permissions, in a directory owned by the
+ * user that no one else can write (keel_file_open_private); else
+ * KEEL_EUNSAFE, naming what is wrong. For caches and state that keel
+ * trusts once read. */
 int keel_file_read_private(char **out, size_t *len, const char *path,
                            size_t max, keel_error *err);
-
 /* Replaces path with data: written to a temporary file in the same
  * directory, fsynced, then renamed over path, so a reader sees the old
  * file or the new one, never a part. mode is the new file's permissions.

@@ -1,7 +1,11 @@
 /*
  * test_file.c - whole-file reads: keel_file_read_fd (the reader with no
  * message, for callers that word their own errors) and keel_file_read's
- * messages over it.
+ * messages over it; files only this user can change:
+ * keel_file_open_private refuses a symbolic link, another user's file or
+ * directory, one others can write, a FIFO (without blocking), and checks
+ * the descriptor it opened, not the name again; keel_file_read_private on
+ * top of it.
  */
 #include "test_support.h"
 
@@ -11,15 +15,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[64];
+static char dir[64], file[128]; /* file: dir/mine, "hello", mode 0600 */
 
 static int setup(void **s)
 {
     (void)s;
     ts_make_dir(dir, sizeof(dir), "file");
+    snprintf(file, sizeof(file), "%s/mine", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("hello", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(file, 0600), 0);
     return 0;
 }
 
@@ -159,6 +171,205 @@ static void test_file__read_of_a_missing_file_is_not_found(void **s)
     assert_string_equal(err.msg, want);
 }
 
+/* keel_file_open_private of path; its error in err, the fd closed. */
+static int try_open(const char *path, int flags, unsigned deny, keel_error *err)
+{
+    int fd = -1;
+    memset(err, 0, sizeof(*err));
+    int rc =
+        keel_file_open_private(&fd, AT_FDCWD, path, flags, 0600, deny, err);
+    if (rc == 0) {
+        assert_true(fd >= 0);
+        close(fd);
+    } else {
+        assert_int_equal(fd, -1);
+        assert_int_equal(err->code, rc);
+    }
+    return rc;
+}
+
+static void expect_msg(const keel_error *err, const char *path, const char *why)
+{
+    char want[512];
+    snprintf(want, sizeof(want), "%s: %s", path, why);
+    assert_string_equal(err->msg, want);
+}
+
+static void test_file__own_private_files_and_directories_open(void **s)
+{
+    (void)s;
+    keel_error err;
+    assert_int_equal(try_open(file, O_RDONLY, 077, &err), 0);
+    assert_int_equal(try_open(dir, O_RDONLY | O_DIRECTORY, 022, &err), 0);
+    /* readable by others: enough with 022, not with 077 */
+    assert_int_equal(chmod(file, 0644), 0);
+    assert_int_equal(try_open(file, O_RDONLY, 022, &err), 0);
+    assert_int_equal(try_open(file, O_RDONLY, 077, &err), KEEL_EUNSAFE);
+    expect_msg(&err, file, "is readable by group or others (mode 0644)");
+    /* O_CREAT makes a missing file; a missing one without it is not found */
+    char made[160];
+    snprintf(made, sizeof(made), "%s/new", dir);
+    assert_int_equal(try_open(made, O_RDWR, 022, &err), KEEL_ENOTFOUND);
+    assert_int_equal(try_open(made, O_RDWR | O_CREAT, 022, &err), 0);
+    struct stat st;
+    assert_int_equal(stat(made, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+static void test_file__symbolic_link_is_refused_and_said(void **s)
+{
+    (void)s;
+    keel_error err;
+    char link[160], dlink[160], dangling[160], target[160];
+    snprintf(link, sizeof(link), "%s/link", dir);
+    snprintf(dlink, sizeof(dlink), "%s/dlink", dir);
+    snprintf(dangling, sizeof(dangling), "%s/dangling", dir);
+    snprintf(target, sizeof(target), "%s/target", dir);
+    assert_int_equal(symlink(file, link), 0);
+    assert_int_equal(symlink(dir, dlink), 0);
+    assert_int_equal(symlink(target, dangling), 0);
+    assert_int_equal(try_open(link, O_RDONLY, 022, &err), KEEL_EUNSAFE);
+    expect_msg(&err, link, "is a symbolic link");
+    assert_int_equal(try_open(dlink, O_RDONLY | O_DIRECTORY, 022, &err),
+                     KEEL_EUNSAFE);
+    expect_msg(&err, dlink, "is a symbolic link");
+    /* creating through a dangling link creates nothing */
+    assert_int_equal(try_open(dangling, O_RDWR | O_CREAT, 022, &err),
+                     KEEL_EUNSAFE);
+    expect_msg(&err, dangling, "is a symbolic link");
+    assert_int_equal(access(target, F_OK), -1);
+}
+
+static void test_file__another_users_file_is_refused(void **s)
+{
+    (void)s;
+    keel_error err;
+    char want[128];
+    if (geteuid() == 0) { /* root can give it away: compare with geteuid() */
+        assert_int_equal(chown(file, 4242, 4242), 0);
+        assert_int_equal(try_open(file, O_RDONLY, 022, &err), KEEL_EUNSAFE);
+        snprintf(want, sizeof(want), "is owned by uid 4242, not you (uid %u)",
+                 (unsigned)geteuid());
+        expect_msg(&err, file, want);
+        assert_int_equal(chown(dir, 4242, 4242), 0);
+        assert_int_equal(try_open(dir, O_RDONLY | O_DIRECTORY, 022, &err),
+                         KEEL_EUNSAFE);
+        expect_msg(&err, dir, want);
+        assert_int_equal(chown(dir, 0, 0), 0);
+    } else { /* anyone else: root's own directory */
+        assert_int_equal(try_open("/", O_RDONLY | O_DIRECTORY, 022, &err),
+                         KEEL_EUNSAFE);
+        snprintf(want, sizeof(want), "is owned by uid 0, not you (uid %u)",
+                 (unsigned)geteuid());
+        expect_msg(&err, "/", want);
+    }
+}
+
+static void test_file__writable_by_others_is_refused(void **s)
+{
+    (void)s;
+    keel_error err;
+    const struct {
+        unsigned mode;
+        const char *why;
+    } cases[] = {
+        {0620, "is writable by group or others (mode 0620)"},
+        {0602, "is writable by group or others (mode 0602)"},
+        {0666, "is writable by group or others (mode 0666)"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        assert_int_equal(chmod(file, cases[i].mode), 0);
+        assert_int_equal(try_open(file, O_RDONLY, 022, &err), KEEL_EUNSAFE);
+        expect_msg(&err, file, cases[i].why);
+    }
+    assert_int_equal(chmod(dir, 01777), 0); /* sticky does not make it ours */
+    assert_int_equal(try_open(dir, O_RDONLY | O_DIRECTORY, 022, &err),
+                     KEEL_EUNSAFE);
+    expect_msg(&err, dir, "is writable by group or others (mode 1777)");
+    assert_int_equal(chmod(dir, 0700), 0);
+}
+
+static void test_file__fifo_and_wrong_kinds_are_refused_at_once(void **s)
+{
+    (void)s;
+    keel_error err;
+    char fifo[160];
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    /* no writer: a blocking open would hang here */
+    assert_int_equal(try_open(fifo, O_RDONLY, 022, &err), KEEL_EUNSAFE);
+    expect_msg(&err, fifo, "is not a regular file");
+    assert_int_equal(try_open(dir, O_RDONLY, 022, &err), KEEL_EUNSAFE);
+    expect_msg(&err, dir, "is not a regular file");
+    assert_int_equal(try_open(file, O_RDONLY | O_DIRECTORY, 022, &err),
+                     KEEL_EUNSAFE);
+    expect_msg(&err, file, "is not a directory");
+}
+
+/* With a directory descriptor, the file is opened in the directory that
+ * was checked, even when the name now leads elsewhere. */
+static void test_file__at_opens_in_the_checked_directory(void **s)
+{
+    (void)s;
+    keel_error err = {0};
+    int dfd = -1, fd = -1;
+    assert_int_equal(keel_file_open_private(&dfd, AT_FDCWD, dir,
+                                            O_RDONLY | O_DIRECTORY, 0, 022,
+                                            &err),
+                     0);
+    char moved[96], other[96], planted[160];
+    snprintf(moved, sizeof(moved), "%s.moved", dir);
+    snprintf(other, sizeof(other), "%s.other", dir);
+    snprintf(planted, sizeof(planted), "%s/mine", other);
+    assert_int_equal(rename(dir, moved), 0);
+    assert_int_equal(mkdir(other, 0700), 0);
+    FILE *f = fopen(planted, "w");
+    assert_non_null(f);
+    fputs("planted", f);
+    fclose(f);
+    assert_int_equal(symlink(other, dir), 0); /* dir now leads elsewhere */
+    assert_int_equal(
+        keel_file_open_private(&fd, dfd, file, O_RDONLY, 0, 077, &err), 0);
+    char buf[16] = {0};
+    assert_int_equal(read(fd, buf, sizeof(buf) - 1), 5);
+    assert_string_equal(buf, "hello");
+    close(fd);
+    close(dfd);
+    /* by name, the symlinked directory is refused */
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(keel_file_read_private(&text, &len, file, 100, &err),
+                     KEEL_EUNSAFE);
+    expect_msg(&err, dir, "is a symbolic link");
+    assert_null(text);
+    unlink(dir);
+    unlink(planted);
+    rmdir(other);
+    assert_int_equal(rename(moved, dir), 0);
+}
+
+static void test_file__read_private_reads_only_private_files(void **s)
+{
+    (void)s;
+    keel_error err = {0};
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(keel_file_read_private(&text, &len, file, 100, &err), 0);
+    assert_string_equal(text, "hello");
+    assert_int_equal(len, 5);
+    keel_free(text);
+    assert_int_equal(chmod(dir, 0770), 0);
+    assert_int_equal(keel_file_read_private(&text, &len, file, 100, &err),
+                     KEEL_EUNSAFE);
+    expect_msg(&err, dir, "is writable by group or others (mode 0770)");
+    assert_null(text);
+    assert_int_equal(chmod(dir, 0700), 0);
+    assert_int_equal(chmod(file, 0640), 0);
+    assert_int_equal(keel_file_read_private(&text, &len, file, 100, &err),
+                     KEEL_EUNSAFE);
+    expect_msg(&err, file, "is readable by group or others (mode 0640)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +381,13 @@ int main(void)
         T(test_file__read_fd_out_of_memory_is_enomem),
         T(test_file__read_names_the_path_and_the_limit),
         T(test_file__read_of_a_missing_file_is_not_found),
+        T(test_file__own_private_files_and_directories_open),
+        T(test_file__symbolic_link_is_refused_and_said),
+        T(test_file__another_users_file_is_refused),
+        T(test_file__writable_by_others_is_refused),
+        T(test_file__fifo_and_wrong_kinds_are_refused_at_once),
+        T(test_file__at_opens_in_the_checked_directory),
+        T(test_file__read_private_reads_only_private_files),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
