@@ -200,6 +200,20 @@ int keel_file_read_private(char **out, size_t *len, const char *path,
     return rc;
 }
 
+int keel_file_read_owned(char **out, size_t *len, const char *path, size_t max,
+                         keel_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = -1;
+    int rc = keel_file_open_private(&fd, AT_FDCWD, path, O_RDONLY, 0, 022, err);
+    if (rc == 0) {
+        rc = read_fd(out, len, fd, path, max, err);
+        close(fd);
+    }
+    return rc;
+}
+
 int keel_file_mkdirs(const char *dir, unsigned mode, keel_error *err)
 {
     char path[PATH_MAX];
@@ -245,23 +259,36 @@ static void sync_dir(const char *dir)
 }
 
 static int replace(const char *path, const char *data, size_t len,
-                   unsigned mode, bool sync, keel_error *err);
+                   unsigned mode, keel_error *err);
 
 int keel_file_write_atomic(const char *path, const char *data, size_t len,
                            unsigned mode, keel_error *err)
 {
-    return replace(path, data, len, mode, true, err);
+    return replace(path, data, len, mode, err);
 }
 
-int keel_file_replace(const char *path, const char *data, size_t len,
-                      unsigned mode, keel_error *err)
+int keel_file_create(const char *path, const char *data, size_t len,
+                     unsigned mode, keel_error *err)
 {
-    return replace(path, data, len, mode, false, err);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  (mode_t)mode);
+    if (fd < 0)
+        return keel_error_set(err, KEEL_EIO, "cannot write %s: %s", path,
+                              strerror(errno));
+    int ok = write_all(fd, data, len) == 0;
+    int saved = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    return ok ? 0
+              : keel_error_set(err, KEEL_EIO, "cannot write %s: %s", path,
+                               strerror(saved));
 }
 
 int keel_file_sync(const char *path, keel_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int ok = fd >= 0 && fsync(fd) == 0;
     int saved = errno;
     if (fd >= 0)
@@ -271,7 +298,7 @@ int keel_file_sync(const char *path, keel_error *err)
 }
 
 static int replace(const char *path, const char *data, size_t len,
-                   unsigned mode, bool sync, keel_error *err)
+                   unsigned mode, keel_error *err)
 {
     char dir[PATH_MAX], tmp[PATH_MAX + 16];
     const char *slash = strrchr(path, '/');
@@ -291,15 +318,14 @@ static int replace(const char *path, const char *data, size_t len,
         return keel_error_set(err, KEEL_EIO, "cannot write %s: %s", path,
                               strerror(errno));
     int ok = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, data, len) == 0 &&
-             (!sync || fsync(fd) == 0);
+             fsync(fd) == 0;
     int saved = errno;
     if (close(fd) != 0 && ok) {
         ok = 0;
         saved = errno;
     }
     if (ok && rename(tmp, path) == 0) {
-        if (sync)
-            sync_dir(dn > 0 ? dir : ".");
+        sync_dir(dn > 0 ? dir : ".");
         return 0;
     }
     saved = ok ? errno : saved;

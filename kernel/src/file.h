@@ -1,6 +1,7 @@
 /*
- * file.h - whole-file reads with a size cap, and atomic replacement of a
- * file, for the modules that keep text files (config, templates, caches).
+ * file.h - whole-file reads with a size cap, files only this user can
+ * change, and atomic replacement of a file, for the modules that keep text
+ * files (config, templates, caches, runs).
  */
 #ifndef KEEL_FILE_H
 #define KEEL_FILE_H
@@ -46,18 +47,26 @@ int keel_file_open_private(int *fd, int at, const char *path, int flags,
  * trusts once read. */
 int keel_file_read_private(char **out, size_t *len, const char *path,
                            size_t max, keel_error *err);
+/* The same for a file no one else can write (others may read it), without
+ * looking at its directory: for files in a directory the caller checked. */
+int keel_file_read_owned(char **out, size_t *len, const char *path, size_t max,
+                         keel_error *err);
+
 /* Replaces path with data: written to a temporary file in the same
  * directory, fsynced, then renamed over path, so a reader sees the old
  * file or the new one, never a part. mode is the new file's permissions.
  * Creates the directory (and its parents, mode 0700) when missing. */
 int keel_file_write_atomic(const char *path, const char *data, size_t len,
                            unsigned mode, keel_error *err);
-/* The same without the fsyncs: the file is replaced atomically but may be
- * lost in a system crash until keel_file_sync(path) and a sync of its
- * directory. For files made durable later, only when they must be. */
-int keel_file_replace(const char *path, const char *data, size_t len,
-                      unsigned mode, keel_error *err);
-/* fsync of a file or a directory; 0 or KEEL_EIO naming it. */
+/* Creates path, which must not exist (O_EXCL: never through a symbolic
+ * link), holding data, with mode (less what the umask takes away) and no
+ * fsync. On failure the file may be left, partly written. For files of a
+ * directory being built, published whole by a rename and made durable
+ * later with keel_file_sync. */
+int keel_file_create(const char *path, const char *data, size_t len,
+                     unsigned mode, keel_error *err);
+/* fsync of a file or a directory (not through a symbolic link); 0 or
+ * KEEL_EIO naming it. */
 int keel_file_sync(const char *path, keel_error *err);
 
 /* Creates dir and its missing parents with mode (like mkdir -p). */

@@ -131,7 +131,8 @@ int keel_journal_read_end(keel_value **out, keel_journal_end *end,
     if (!*out)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
     char *text = NULL;
-    int rc = keel_file_read(&text, &end->len, path, MAX_JOURNAL_BYTES, err);
+    int rc =
+        keel_file_read_owned(&text, &end->len, path, MAX_JOURNAL_BYTES, err);
     if (rc == 0)
         rc = verify_text(*out, &end->good, end->last, &end->seq, text, end->len,
                          path, chain_id, err);
@@ -163,10 +164,15 @@ int keel_journal_open_at(keel_journal **out, const char *path,
         memcpy(j->last, end->last, 65);
     else
         genesis(j->last, chain_id);
-    j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     struct stat st;
-    int rc = 0;
-    if (j->fd < 0 || fstat(j->fd, &st) != 0)
+    int rc = keel_file_open_private(
+        &j->fd, AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT, 0600, 022, err);
+    if (rc) { /* a missing directory too: it cannot be written */
+        rc = rc == KEEL_EUNSAFE ? rc : KEEL_EIO;
+        keel_error_prefix(err, "cannot open the journal");
+        if (err)
+            err->code = rc;
+    } else if (fstat(j->fd, &st) != 0)
         rc = keel_error_set(err, KEEL_EIO, "cannot open the journal %s: %s",
                             path, strerror(errno));
     else if ((size_t)st.st_size != end->len)

@@ -18,7 +18,12 @@
 
 typedef struct keel_journal keel_journal;
 
-/* Opens path for appending, creating it (mode 0600) when missing. An
+/* The journal is a file only this user can write: it is opened without
+ * following a symbolic link and refused (KEEL_EUNSAFE, naming it and why)
+ * when it is not a regular file owned by the effective user, or group or
+ * others may write it (keel_file_open_private).
+ *
+ * Opens path for appending, creating it (mode 0600) when missing. An
  * existing journal is read and verified first; a torn last line (a crash
  * in the middle of an append) is cut off. */
 int keel_journal_open(keel_journal **out, const char *path,

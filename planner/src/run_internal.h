@@ -51,6 +51,39 @@ keel_value *run_event(const char *name);
 /* Sets key to a string member (copied); a no-op on a NULL object. */
 void run_set_str(keel_value *o, const char *key, const char *s);
 
+/* run_dir.c: run directories on disk. Each directory and file is opened
+ * with keel_file_open_private: not a symbolic link, owned by the user
+ * running keel, writable by no one else; else KEEL_EUNSAFE naming it. */
+
+/* runs/ is at most this long, so that runs/.new-ID/journal.jsonl fits. */
+#define RUN_RUNS_MAX (PATH_MAX - 80)
+
+/* An id names a directory: nothing that could leave runs/. */
+bool run_valid_id(const char *id);
+/* Opens <state_dir>/runs (its path in runs, at most cap bytes), made with
+ * mode 0700 first when create; KEEL_ENOTFOUND when it does not exist. */
+int run_dir_open_runs(int *fd, char *runs, size_t cap, const char *state_dir,
+                      bool create, keel_error *err);
+/* Checks dir, a run directory in runs/ (the directory runs_fd). */
+int run_dir_check(int runs_fd, const char *dir, keel_error *err);
+/* Opens dir/lock (made when missing) and takes it; KEEL_EEXISTS naming
+ * the run id when another process holds it. *fd keeps the lock. */
+int run_dir_lock(int *fd, const char *dir, const char *id, keel_error *err);
+/* 1 when another process holds dir/lock, 0 when not (or there is none),
+ * a negative KEEL_E* when the lock file cannot be trusted. */
+int run_dir_busy(const char *dir, keel_error *err);
+/* Makes runs/.new-ID for a new run (tmp, at most cap bytes), with its id in
+ * r->id and its final name runs/ID in r->dir. */
+int run_dir_make(keel_run *r, int runs_fd, const char *runs, char *tmp,
+                 size_t cap, keel_error *err);
+/* Renames tmp (runs/.new-ID) to runs/ID. */
+int run_dir_publish(int runs_fd, const char *tmp, const keel_run *r,
+                    keel_error *err);
+/* The valid run ids in runs/ (*ids and each id freed by the caller with
+ * keel_free, also on failure), in directory order. */
+int run_dir_ids(char ***ids, size_t *n, int runs_fd, const char *runs,
+                keel_error *err);
+
 /* Takes the run's lock (one process at a time writes to a run), then
  * reads the journal again and opens it for appending: what another
  * process wrote before the lock was taken is seen. */

@@ -1,23 +1,22 @@
 /*
- * run_store.c - run directories: create, open, list, lock.
+ * run_store.c - runs: create, open, list, lock.
  *
  *   <state_dir>/runs/<id>/plan.json     the validated plan (canonical)
  *                         run.json      who, what, under which policy
  *                         journal.jsonl the hash-chained events
  *                         lock          held by the process working on it
+ *
+ * Every directory and file of a run is checked as it is opened: no
+ * symbolic link, this user's, writable by no one else (run_dir.c).
  */
 #include "run_internal.h"
 
 #include "alloc.h"
 #include "file.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,37 +90,6 @@ int run_args_hash(char out[65], const keel_value *args)
         keel_sha256_hex(out, canon, strlen(canon));
     keel_free(canon);
     return rc;
-}
-
-static void new_id(char *out, size_t cap)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-    unsigned char rnd[3] = {0};
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(rnd, 1, sizeof(rnd), f) != sizeof(rnd)) {
-        uint64_t x = (uint64_t)keel_now_ns() ^ (uint64_t)getpid() << 20;
-        memcpy(rnd, &x, sizeof(rnd));
-    }
-    if (f)
-        fclose(f);
-    snprintf(out, cap, "%s-%02x%02x%02x", stamp, rnd[0], rnd[1], rnd[2]);
-}
-
-/* An id names a directory: nothing that could leave runs/. */
-static bool valid_id(const char *id)
-{
-    size_t n = strlen(id);
-    if (n == 0 || n > 60 || id[0] == '.')
-        return false;
-    for (const char *c = id; *c; c++)
-        if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') ||
-              (*c >= 'a' && *c <= 'z') || *c == '-' || *c == '_'))
-            return false;
-    return true;
 }
 
 static keel_run *run_alloc(void)
@@ -248,44 +216,9 @@ static int write_json_file(const char *dir, const char *name,
     if (keel_value_to_canonical_json(&json, v) != 0)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
     keel_sha256_hex(hash, json, strlen(json));
-    int rc = keel_file_replace(path, json, strlen(json), 0600, err);
+    int rc = keel_file_create(path, json, strlen(json), 0600, err);
     keel_free(json);
     return rc;
-}
-
-/* A new run is built in runs/.new-ID and renamed to runs/ID once its
- * plan, run.json and first journal record are on disk: a crash while
- * creating it leaves no half-made run behind, only a hidden directory. */
-static int make_dir(keel_run *r, const char *state_dir, char *tmp, size_t cap,
-                    keel_error *err)
-{
-    char runs[PATH_MAX - 80];
-    if ((size_t)snprintf(runs, sizeof(runs), "%s/runs", state_dir) >=
-        sizeof(runs))
-        return keel_error_set(err, KEEL_EINVAL, "state directory: path too long");
-    int rc = keel_file_mkdirs(runs, 0700, err);
-    for (int tries = 0; rc == 0 && tries < 10; tries++) {
-        new_id(r->id, sizeof(r->id));
-        snprintf(r->dir, sizeof(r->dir), "%s/%s", runs, r->id);
-        snprintf(tmp, cap, "%s/.new-%s", runs, r->id);
-        if (access(r->dir, F_OK) != 0 && mkdir(tmp, 0700) == 0)
-            return 0;
-        if (errno != EEXIST && errno != 0)
-            return keel_error_set(err, KEEL_EIO, "cannot create %s: %s", tmp,
-                                  strerror(errno));
-    }
-    return rc ? rc : keel_error_set(err, KEEL_EIO, "cannot create a run "
-                                    "directory in %s", runs);
-}
-
-/* Moves the finished run directory to its name (made durable with the
- * run's first durable record). */
-static int publish(keel_run *r, const char *tmp, keel_error *err)
-{
-    if (rename(tmp, r->dir) != 0)
-        return keel_error_set(err, KEEL_EIO, "cannot create %s: %s", r->dir,
-                              strerror(errno));
-    return 0;
 }
 
 static int started_record(keel_run *r, const keel_run_meta *m, keel_error *err)
@@ -316,26 +249,17 @@ static int write_plan(keel_run *r, const keel_plan *plan, keel_error *err)
     keel_diags_free(&d);
     snprintf(path, sizeof(path), "%s/plan.json", r->dir);
     if (rc == 0)
-        rc = keel_file_replace(path, json, strlen(json), 0600, err);
+        rc = keel_file_create(path, json, strlen(json), 0600, err);
     keel_free(json);
     return rc;
 }
 
-int keel_run_create(keel_run **out, const char *state_dir,
-                    const keel_plan *plan, const keel_run_meta *m,
-                    keel_error *err)
+/* Fills the new run's directory (r->dir): plan.json, run.json, its lock,
+ * and the journal with its first record. */
+static int build(keel_run *r, const keel_plan *plan, const keel_run_meta *m,
+                 keel_error *err)
 {
-    *out = NULL;
-    keel_run *r = run_alloc();
-    if (!r)
-        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    char final[PATH_MAX], tmp[PATH_MAX];
-    int rc = make_dir(r, state_dir, tmp, sizeof(tmp), err);
-    /* built under the temporary name, then published */
-    snprintf(final, sizeof(final), "%s", r->dir);
-    snprintf(r->dir, sizeof(r->dir), "%s", tmp);
-    if (rc == 0)
-        rc = write_plan(r, plan, err);
+    int rc = write_plan(r, plan, err);
     if (rc == 0 && !(r->meta = meta_value(r, m)))
         rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
     if (rc == 0)
@@ -345,11 +269,36 @@ int keel_run_create(keel_run **out, const char *state_dir,
     r->durable = m->durable;
     if (rc == 0)
         rc = run_lock(r, err);
+    return rc ? rc : started_record(r, m, err);
+}
+
+/* A new run is built in runs/.new-ID and renamed to runs/ID once its
+ * plan, run.json and first journal record are on disk: a crash while
+ * creating it leaves no half-made run behind, only a hidden directory. */
+int keel_run_create(keel_run **out, const char *state_dir,
+                    const keel_plan *plan, const keel_run_meta *m,
+                    keel_error *err)
+{
+    *out = NULL;
+    keel_run *r = run_alloc();
+    if (!r)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    char runs[RUN_RUNS_MAX], final[PATH_MAX], tmp[PATH_MAX];
+    int runs_fd = -1;
+    int rc =
+        run_dir_open_runs(&runs_fd, runs, sizeof(runs), state_dir, true, err);
     if (rc == 0)
-        rc = started_record(r, m, err);
-    snprintf(r->dir, sizeof(r->dir), "%s", final);
-    if (rc == 0)
-        rc = publish(r, tmp, err);
+        rc = run_dir_make(r, runs_fd, runs, tmp, sizeof(tmp), err);
+    if (rc == 0) { /* built under the temporary name, then published */
+        snprintf(final, sizeof(final), "%s", r->dir);
+        snprintf(r->dir, sizeof(r->dir), "%s", tmp);
+        rc = build(r, plan, m, err);
+        snprintf(r->dir, sizeof(r->dir), "%s", final);
+        if (rc == 0)
+            rc = run_dir_publish(runs_fd, tmp, r, err);
+    }
+    if (runs_fd >= 0)
+        close(runs_fd);
     if (rc) {
         keel_run_free(r);
         return rc;
@@ -363,7 +312,7 @@ static int read_meta(keel_run *r, keel_error *err)
     char path[PATH_MAX + 32], *text = NULL;
     size_t len = 0;
     snprintf(path, sizeof(path), "%s/run.json", r->dir);
-    int rc = keel_file_read(&text, &len, path, MAX_META_BYTES, err);
+    int rc = keel_file_read_owned(&text, &len, path, MAX_META_BYTES, err);
     if (rc == KEEL_ENOTFOUND)
         return keel_error_set(err, rc, "no run %s (no %s)", r->id, path);
     if (rc == 0)
@@ -377,15 +326,17 @@ static int read_meta(keel_run *r, keel_error *err)
 /* plan.json must be the plan the journal started with. */
 static int read_plan(keel_run *r, keel_error *err)
 {
-    char path[PATH_MAX + 32];
+    char path[PATH_MAX + 32], *text = NULL;
+    size_t len = 0;
     snprintf(path, sizeof(path), "%s/plan.json", r->dir);
+    int rc = keel_file_read_owned(&text, &len, path, KEEL_PLAN_MAX_BYTES, err);
     keel_diags d;
     keel_diags_init(&d);
-    int rc = keel_plan_load(&r->plan, path, &d);
-    if (rc)
+    if (rc == 0 && (rc = keel_plan_parse(&r->plan, text, len, &d)) != 0)
         keel_error_set(err, rc, "%s: %s", path,
-                       d.n ? d.items[0].message : "cannot read");
+                       d.n ? d.items[0].message : "cannot parse");
     keel_diags_free(&d);
+    keel_free(text);
     if (rc == 0 && keel_plan_hash(r->plan_hash, r->plan) != 0)
         rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
     const keel_value *start = keel_value_list_at(r->records, 0);
@@ -405,26 +356,41 @@ static int read_plan(keel_run *r, keel_error *err)
     return rc;
 }
 
+/* runs/ and the run's directory are ours before anything in them is read
+ * (and each file is checked as it is opened). */
+static int check_dirs(keel_run *r, const char *state_dir, keel_error *err)
+{
+    char runs[RUN_RUNS_MAX];
+    int fd = -1;
+    int rc = run_dir_open_runs(&fd, runs, sizeof(runs), state_dir, false, err);
+    if (rc == 0) {
+        snprintf(r->dir, sizeof(r->dir), "%s/%s", runs, r->id);
+        rc = run_dir_check(fd, r->dir, err);
+        close(fd);
+    }
+    if (rc == KEEL_ENOTFOUND)
+        keel_error_set(err, rc, "no run %s (no %s/runs/%s/run.json)", r->id,
+                       state_dir, r->id);
+    return rc;
+}
+
 int keel_run_open(keel_run **out, const char *state_dir, const char *id,
                   bool durable, keel_error *err)
 {
     *out = NULL;
-    if (!valid_id(id))
+    if (!run_valid_id(id))
         return keel_error_set(err, KEEL_EINVAL, "'%s' is not a run id", id);
     keel_run *r = run_alloc();
     if (!r)
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
     snprintf(r->id, sizeof(r->id), "%s", id);
-    if ((size_t)snprintf(r->dir, sizeof(r->dir), "%.3900s/runs/%s", state_dir,
-                         id) >= sizeof(r->dir)) {
-        keel_run_free(r);
-        return keel_error_set(err, KEEL_EINVAL, "state directory: path too long");
-    }
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
     keel_value_unref(r->records);
     r->records = NULL;
-    int rc = read_meta(r, err);
+    int rc = check_dirs(r, state_dir, err);
+    snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
+    if (rc == 0)
+        rc = read_meta(r, err);
     if (rc == 0)
         rc = keel_journal_read_end(&r->records, &r->end, path, r->id, err);
     if (rc == 0 && keel_value_len(r->records) == 0)
@@ -442,30 +408,17 @@ int keel_run_open(keel_run **out, const char *state_dir, const char *id,
 
 int run_lock(keel_run *r, keel_error *err)
 {
-    if (r->lock_fd >= 0)
+    if (r->journal)
         return 0;
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof(path), "%s/lock", r->dir);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
-    /* `keel runs` probes the lock for a moment: wait that out, not a run */
-    int tries = 0;
-    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        struct timespec ts = {0, 20 * 1000000L};
-        if (errno != EWOULDBLOCK || ++tries > 10) {
-            close(fd);
-            return keel_error_set(err, KEEL_EEXISTS, "run %s is being worked "
-                                  "on by another keel process", r->id);
-        }
-        nanosleep(&ts, NULL);
-    }
-    r->lock_fd = fd;
+    int rc =
+        r->lock_fd >= 0 ? 0 : run_dir_lock(&r->lock_fd, r->dir, r->id, err);
+    if (rc)
+        return rc;
     /* from here on only we write: if anyone appended since we read the
      * journal, read it again; then append where it ends */
+    char path[PATH_MAX + 32];
     snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
     struct stat st;
-    int rc = 0;
     if (stat(path, &st) == 0 && (size_t)st.st_size != r->end.len) {
         keel_value *recs = NULL;
         rc = keel_journal_read_end(&recs, &r->end, path, r->id, err);
@@ -478,19 +431,6 @@ int run_lock(keel_run *r, keel_error *err)
     }
     return rc ? rc : keel_journal_open_at(&r->journal, path, r->id, &r->end,
                                           r->durable, err);
-}
-
-/* True when another process holds the run's lock. */
-static bool locked_elsewhere(const char *dir)
-{
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof(path), "%s/lock", dir);
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool busy = flock(fd, LOCK_EX | LOCK_NB) != 0;
-    close(fd);
-    return busy;
 }
 
 const char *keel_run_id(const keel_run *r) { return r->id; }
@@ -532,10 +472,11 @@ static keel_value *summary_of(const char *state_dir, const char *id)
     keel_run *r = NULL;
     keel_error e = {0};
     keel_value *s = NULL;
+    int busy = 0;
     if (keel_run_open(&r, state_dir, id, false, &e) != 0 ||
-        keel_run_summary(&s, r) != 0)
+        (busy = run_dir_busy(r->dir, &e)) < 0 || keel_run_summary(&s, r) != 0)
         s = damaged(id, &e);
-    else if (locked_elsewhere(r->dir))
+    else if (busy)
         keel_value_object_set_take(s, "state", keel_value_cstring("running"));
     keel_run_free(r);
     return s;
@@ -544,35 +485,27 @@ static keel_value *summary_of(const char *state_dir, const char *id)
 int keel_run_list(keel_value **out, const char *state_dir, keel_error *err)
 {
     *out = keel_value_list();
-    char runs[PATH_MAX];
-    snprintf(runs, sizeof(runs), "%s/runs", state_dir);
-    DIR *d = opendir(runs);
-    if (!d)
-        return errno == ENOENT ? 0 : keel_error_set(err, KEEL_EIO, "%s: %s",
-                                                    runs, strerror(errno));
-    char **ids = NULL;
-    size_t n = 0, cap = 0;
-    for (struct dirent *de; (de = readdir(d)) != NULL;) {
-        if (!valid_id(de->d_name))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **grown = keel_realloc(ids, cap * sizeof(char *));
-            if (!grown)
-                break;
-            ids = grown;
-        }
-        if (!(ids[n] = keel_strdup(de->d_name)))
-            break;
-        n++;
+    if (!*out)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    char runs[RUN_RUNS_MAX], **ids = NULL;
+    size_t n = 0;
+    int fd = -1;
+    int rc = run_dir_open_runs(&fd, runs, sizeof(runs), state_dir, false, err);
+    if (rc == KEEL_ENOTFOUND) { /* no run yet */
+        memset(err, 0, sizeof(*err));
+        return 0;
     }
-    closedir(d);
-    if (n)
+    if (rc == 0) {
+        rc = run_dir_ids(&ids, &n, fd, runs, err);
+        close(fd);
+    }
+    if (rc == 0 && n)
         qsort(ids, n, sizeof(char *), cmp_desc);
     for (size_t i = 0; i < n; i++) {
-        keel_value_list_append_take(*out, summary_of(state_dir, ids[i]));
+        if (rc == 0)
+            keel_value_list_append_take(*out, summary_of(state_dir, ids[i]));
         keel_free(ids[i]);
     }
     keel_free(ids);
-    return 0;
+    return rc;
 }

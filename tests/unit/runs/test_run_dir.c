@@ -1,0 +1,399 @@
+/*
+ * test_run_dir.c - run directories on disk: runs/, a run directory and
+ * each of its files are refused when a symbolic link, another user's, or
+ * writable by group or others, and runs keel makes pass.
+ */
+#include "test_support.h"
+
+#include "run_internal.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define OTHER_UID 4242
+
+static char state[64], runs[96];
+
+static int setup(void **s)
+{
+    (void)s;
+    ts_make_dir(state, sizeof(state), "rundir");
+    snprintf(runs, sizeof(runs), "%s/runs", state);
+    return 0;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    ts_rm_dir(state);
+    return 0;
+}
+
+static keel_plan *plan(void)
+{
+    const char *json = "{\"version\": 1, \"steps\": [{\"id\": \"u\", \"call\": "
+                       "\"text.upper\", \"args\": {\"text\": \"hi\"}}]}";
+    keel_plan *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    assert_int_equal(keel_plan_from_json(&p, json, strlen(json), &d), 0);
+    keel_diags_free(&d);
+    return p;
+}
+
+static const keel_principal ann = {"ann", NULL, NULL, 0};
+
+static int create(char id[64], const char *st, keel_error *err)
+{
+    keel_plan *p = plan();
+    keel_run_meta m = {.principal = &ann, .durable = false};
+    keel_run *r = NULL;
+    memset(err, 0, sizeof(*err));
+    int rc = keel_run_create(&r, st, p, &m, err);
+    if (rc == 0)
+        snprintf(id, 64, "%s", keel_run_id(r));
+    else
+        assert_null(r);
+    keel_run_free(r);
+    keel_plan_free(p);
+    return rc;
+}
+
+/* A run made by keel in the test's state directory; its id. */
+static void make_run(char id[64])
+{
+    keel_error err;
+    if (create(id, state, &err) != 0)
+        fail_msg("create: %s", err.msg);
+}
+
+static int open_run(const char *st, const char *id, keel_error *err)
+{
+    keel_run *r = NULL;
+    memset(err, 0, sizeof(*err));
+    int rc = keel_run_open(&r, st, id, false, err);
+    keel_run_free(r);
+    return rc;
+}
+
+/* keel_run_list of st (*out is the caller's, also on failure). */
+static int list(keel_value **out, const char *st, keel_error *err)
+{
+    memset(err, 0, sizeof(*err));
+    return keel_run_list(out, st, err);
+}
+
+static void expect_err(const keel_error *err, const char *path, const char *why)
+{
+    char want[600];
+    snprintf(want, sizeof(want), "%s: %s", path, why);
+    assert_string_equal(err->msg, want);
+}
+
+static void owned_by_other(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "is owned by uid %d, not you (uid %u)", OTHER_UID,
+             (unsigned)geteuid());
+}
+
+/* How many entries of runs/ start with prefix. */
+static size_t count(const char *prefix)
+{
+    DIR *d = opendir(runs);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *de; (de = readdir(d));)
+        n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(path, 0600), 0);
+}
+
+static void test_run_dir__runs_made_by_keel_pass(void **s)
+{
+    (void)s;
+    char id[64], path[256];
+    make_run(id);
+    struct stat st;
+    assert_int_equal(lstat(runs, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    snprintf(path, sizeof(path), "%s/%s", runs, id);
+    assert_int_equal(lstat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    const char *files[] = {"lock", "journal.jsonl", "plan.json", "run.json"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "%s/%s/%s", runs, id, files[i]);
+        assert_int_equal(lstat(path, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        assert_int_equal(st.st_mode & 0777, 0600);
+        assert_int_equal(st.st_uid, geteuid());
+    }
+    assert_int_equal(count(".new-"), 0);
+    keel_error err;
+    assert_int_equal(open_run(state, id, &err), 0);
+    keel_value *l = NULL;
+    assert_int_equal(list(&l, state, &err), 0);
+    assert_int_equal(keel_value_len(l), 1);
+    assert_string_equal(run_str(keel_value_list_at(l, 0), "state"), "stopped");
+    keel_value_unref(l);
+}
+
+static void test_run_dir__symlinked_runs_is_refused(void **s)
+{
+    (void)s;
+    char id[64], other[96], other_runs[128];
+    make_run(id); /* the real runs/ the link leads to */
+    snprintf(other, sizeof(other), "%s/other", state);
+    snprintf(other_runs, sizeof(other_runs), "%s/runs", other);
+    assert_int_equal(mkdir(other, 0700), 0);
+    assert_int_equal(symlink(runs, other_runs), 0);
+    keel_error err;
+    char id2[64];
+    assert_int_equal(create(id2, other, &err), KEEL_EUNSAFE);
+    expect_err(&err, other_runs, "is a symbolic link");
+    assert_int_equal(open_run(other, id, &err), KEEL_EUNSAFE);
+    expect_err(&err, other_runs, "is a symbolic link");
+    keel_value *l = NULL;
+    assert_int_equal(list(&l, other, &err), KEEL_EUNSAFE);
+    expect_err(&err, other_runs, "is a symbolic link");
+    keel_value_unref(l);
+    /* nothing was made through the link */
+    assert_int_equal(count("2"), 1);
+    assert_int_equal(count(".new-"), 0);
+}
+
+static void test_run_dir__symlinked_run_dir_is_refused(void **s)
+{
+    (void)s;
+    char id[64], other[96], other_runs[128], link[256], target[256];
+    make_run(id);
+    snprintf(other, sizeof(other), "%s/other", state);
+    snprintf(other_runs, sizeof(other_runs), "%s/runs", other);
+    assert_int_equal(mkdir(other, 0700), 0);
+    assert_int_equal(mkdir(other_runs, 0700), 0);
+    snprintf(target, sizeof(target), "%s/%s", runs, id);
+    snprintf(link, sizeof(link), "%s/%s", other_runs, id);
+    assert_int_equal(symlink(target, link), 0);
+    keel_error err;
+    assert_int_equal(open_run(other, id, &err), KEEL_EUNSAFE);
+    expect_err(&err, link, "is a symbolic link");
+    keel_value *l = NULL;
+    assert_int_equal(list(&l, other, &err), 0);
+    assert_int_equal(keel_value_len(l), 1);
+    const keel_value *e = keel_value_list_at(l, 0);
+    assert_string_equal(run_str(e, "state"), "damaged");
+    char want[512];
+    snprintf(want, sizeof(want), "%s: is a symbolic link", link);
+    assert_string_equal(run_str(e, "error"), want);
+    keel_value_unref(l);
+}
+
+static void test_run_dir__others_run_dirs_are_refused(void **s)
+{
+    (void)s;
+    char id[64], dir[256], why[128];
+    keel_error err;
+    make_run(id);
+    snprintf(dir, sizeof(dir), "%s/%s", runs, id);
+    if (geteuid() != 0) { /* only root can give a directory away */
+        assert_int_equal(chown(dir, OTHER_UID, OTHER_UID), -1);
+        return;
+    }
+    owned_by_other(why, sizeof(why));
+    assert_int_equal(chown(dir, OTHER_UID, OTHER_UID), 0);
+    assert_int_equal(open_run(state, id, &err), KEEL_EUNSAFE);
+    expect_err(&err, dir, why);
+    keel_value *l = NULL;
+    assert_int_equal(list(&l, state, &err), 0);
+    assert_string_equal(run_str(keel_value_list_at(l, 0), "state"), "damaged");
+    assert_non_null(strstr(run_str(keel_value_list_at(l, 0), "error"), why));
+    keel_value_unref(l);
+    assert_int_equal(chown(dir, 0, 0), 0);
+    assert_int_equal(open_run(state, id, &err), 0);
+    /* runs/ itself: nothing is created in it, listed or opened */
+    assert_int_equal(chown(runs, OTHER_UID, OTHER_UID), 0);
+    char id2[64];
+    assert_int_equal(create(id2, state, &err), KEEL_EUNSAFE);
+    expect_err(&err, runs, why);
+    assert_int_equal(open_run(state, id, &err), KEEL_EUNSAFE);
+    expect_err(&err, runs, why);
+    assert_int_equal(list(&l, state, &err), KEEL_EUNSAFE);
+    expect_err(&err, runs, why);
+    keel_value_unref(l);
+    assert_int_equal(count("2"), 1);
+}
+
+/* The owner is compared with the effective uid (geteuid(), which is 0 for
+ * root): a process whose effective uid is another user's does not trust
+ * root's runs, even with its real uid 0. */
+static void test_run_dir__owner_is_compared_with_the_effective_uid(void **s)
+{
+    (void)s;
+    char id[64];
+    make_run(id);
+    if (geteuid() != 0) { /* only root can take another effective uid */
+        assert_int_equal(seteuid(OTHER_UID), -1);
+        return;
+    }
+    /* let the other uid look in (readable is allowed) */
+    assert_int_equal(chmod(state, 0755), 0);
+    assert_int_equal(chmod(runs, 0755), 0);
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(out[0]);
+        keel_error err = {0};
+        int rc = seteuid(OTHER_UID) == 0 ? open_run(state, id, &err) : 1;
+        size_t n = strlen(err.msg);
+        _exit(write(out[1], err.msg, n) == (ssize_t)n && rc == KEEL_EUNSAFE
+                  ? 0
+                  : 1);
+    }
+    close(out[1]);
+    char msg[800] = {0}, want[800];
+    ssize_t n = read(out[0], msg, sizeof(msg) - 1);
+    close(out[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(n > 0);
+    snprintf(want, sizeof(want), "%s: is owned by uid 0, not you (uid %d)",
+             runs, OTHER_UID);
+    assert_string_equal(msg, want);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_run_dir__writable_by_others_is_refused(void **s)
+{
+    (void)s;
+    char id[64], dir[256], why[128];
+    keel_error err;
+    make_run(id);
+    snprintf(dir, sizeof(dir), "%s/%s", runs, id);
+    const unsigned modes[] = {0770, 0707, 0720, 0702};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(chmod(dir, modes[i]), 0);
+        assert_int_equal(open_run(state, id, &err), KEEL_EUNSAFE);
+        snprintf(why, sizeof(why), "is writable by group or others (mode %04o)",
+                 modes[i]);
+        expect_err(&err, dir, why);
+    }
+    assert_int_equal(chmod(dir, 0750), 0); /* readable is fine */
+    assert_int_equal(open_run(state, id, &err), 0);
+    assert_int_equal(chmod(runs, 0777), 0);
+    char id2[64];
+    assert_int_equal(create(id2, state, &err), KEEL_EUNSAFE);
+    expect_err(&err, runs, "is writable by group or others (mode 0777)");
+    keel_value *l = NULL;
+    assert_int_equal(list(&l, state, &err), KEEL_EUNSAFE);
+    expect_err(&err, runs, "is writable by group or others (mode 0777)");
+    keel_value_unref(l);
+    assert_int_equal(count("2"), 1);
+}
+
+/* Each file of a run: a symbolic link (to a good copy), another user's,
+ * writable by others. */
+static void test_run_dir__files_of_a_run_are_checked(void **s)
+{
+    (void)s;
+    const char *files[] = {"run.json", "plan.json", "journal.jsonl"};
+    char why[128];
+    keel_error err;
+    for (size_t i = 0; i < 3; i++) {
+        for (int how = 0; how < 3; how++) {
+            char id[64], path[256], copy[300], cmd[700];
+            make_run(id);
+            snprintf(path, sizeof(path), "%s/%s/%s", runs, id, files[i]);
+            if (how == 0) {
+                snprintf(copy, sizeof(copy), "%s/copy-%s-%s", state, id,
+                         files[i]);
+                snprintf(cmd, sizeof(cmd), "cp -p '%s' '%s'", path, copy);
+                assert_int_equal(system(cmd), 0);
+                assert_int_equal(unlink(path), 0);
+                assert_int_equal(symlink(copy, path), 0);
+                snprintf(why, sizeof(why), "is a symbolic link");
+            } else if (how == 1) {
+                if (geteuid() != 0)
+                    continue; /* only root can give a file away */
+                assert_int_equal(chown(path, OTHER_UID, OTHER_UID), 0);
+                owned_by_other(why, sizeof(why));
+            } else {
+                assert_int_equal(chmod(path, 0622), 0);
+                snprintf(why, sizeof(why),
+                         "is writable by group or others (mode 0622)");
+            }
+            assert_int_equal(open_run(state, id, &err), KEEL_EUNSAFE);
+            expect_err(&err, path, why);
+        }
+    }
+}
+
+/* The lock, and the journal once more when it is opened for appending. */
+static void test_run_dir__lock_and_journal_for_appending_are_checked(void **s)
+{
+    (void)s;
+    char id[64], path[256], why[300];
+    keel_error err = {0};
+    make_run(id);
+    keel_run *r = NULL;
+    assert_int_equal(keel_run_open(&r, state, id, false, &err), 0);
+    snprintf(path, sizeof(path), "%s/%s/journal.jsonl", runs, id);
+    assert_int_equal(chmod(path, 0666), 0); /* after it was read */
+    assert_int_equal(run_lock(r, &err), KEEL_EUNSAFE);
+    snprintf(why, sizeof(why),
+             "cannot open the journal: %s: is writable by "
+             "group or others (mode 0666)",
+             path);
+    assert_string_equal(err.msg, why);
+    keel_run_free(r);
+    assert_int_equal(chmod(path, 0600), 0);
+
+    snprintf(path, sizeof(path), "%s/%s/lock", runs, id);
+    assert_int_equal(unlink(path), 0);
+    char elsewhere[128];
+    snprintf(elsewhere, sizeof(elsewhere), "%s/elsewhere", state);
+    put(elsewhere, "");
+    assert_int_equal(symlink(elsewhere, path), 0);
+    r = NULL;
+    assert_int_equal(keel_run_open(&r, state, id, false, &err), 0);
+    assert_int_equal(run_lock(r, &err), KEEL_EUNSAFE);
+    expect_err(&err, path, "is a symbolic link");
+    keel_run_free(r);
+    keel_value *l = NULL;
+    assert_int_equal(list(&l, state, &err), 0);
+    assert_string_equal(run_str(keel_value_list_at(l, 0), "state"), "damaged");
+    snprintf(why, sizeof(why), "%s: is a symbolic link", path);
+    assert_string_equal(run_str(keel_value_list_at(l, 0), "error"), why);
+    keel_value_unref(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+        T(test_run_dir__runs_made_by_keel_pass),
+        T(test_run_dir__symlinked_runs_is_refused),
+        T(test_run_dir__symlinked_run_dir_is_refused),
+        T(test_run_dir__others_run_dirs_are_refused),
+        T(test_run_dir__owner_is_compared_with_the_effective_uid),
+        T(test_run_dir__writable_by_others_is_refused),
+        T(test_run_dir__files_of_a_run_are_checked),
+        T(test_run_dir__lock_and_journal_for_appending_are_checked),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
