@@ -73,12 +73,21 @@ int run_dir_lock(int *fd, const char *dir, const char *id, keel_error *err);
  * a negative KEEL_E* when the lock file cannot be trusted. */
 int run_dir_busy(const char *dir, keel_error *err);
 /* Makes runs/.new-ID for a new run (tmp, at most cap bytes), with its id in
- * r->id and its final name runs/ID in r->dir. */
+ * r->id and its final name runs/ID in r->dir, and takes its lock
+ * (r->lock_fd), holding runs/ shared meanwhile so that no sweep sees it
+ * unlocked. */
 int run_dir_make(keel_run *r, int runs_fd, const char *runs, char *tmp,
                  size_t cap, keel_error *err);
 /* Renames tmp (runs/.new-ID) to runs/ID. */
 int run_dir_publish(int runs_fd, const char *tmp, const keel_run *r,
                     keel_error *err);
+/* Removes tmp, the .new-ID of a creation that failed; the caller still
+ * holds its lock. */
+void run_dir_discard(int runs_fd, const char *tmp);
+/* Removes each runs/.new-ID whose creator is gone (its lock free or
+ * missing while runs/ is held exclusively) that holds only what keel
+ * writes there; skipped when a creator holds runs/ at that moment. */
+void run_dir_sweep(int runs_fd, const char *runs);
 /* The valid run ids in runs/ (*ids and each id freed by the caller with
  * keel_free, also on failure), in directory order. */
 int run_dir_ids(char ***ids, size_t *n, int runs_fd, const char *runs,

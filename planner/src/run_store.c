@@ -254,8 +254,8 @@ static int write_plan(keel_run *r, const keel_plan *plan, keel_error *err)
     return rc;
 }
 
-/* Fills the new run's directory (r->dir): plan.json, run.json, its lock,
- * and the journal with its first record. */
+/* Fills the new run's directory (r->dir, its lock held): plan.json,
+ * run.json, and the journal with its first record. */
 static int build(keel_run *r, const keel_plan *plan, const keel_run_meta *m,
                  keel_error *err)
 {
@@ -268,13 +268,15 @@ static int build(keel_run *r, const keel_plan *plan, const keel_run_meta *m,
         rc = write_json_file(r->dir, "run.json", r->meta, r->meta_hash, err);
     r->durable = m->durable;
     if (rc == 0)
-        rc = run_lock(r, err);
+        rc = run_lock(r, err); /* held since mkdir: this opens the journal */
     return rc ? rc : started_record(r, m, err);
 }
 
 /* A new run is built in runs/.new-ID and renamed to runs/ID once its
  * plan, run.json and first journal record are on disk: a crash while
- * creating it leaves no half-made run behind, only a hidden directory. */
+ * creating it leaves no half-made run behind, only a hidden directory,
+ * which a later creation or listing removes (run_dir.c); a failure
+ * removes it at once. */
 int keel_run_create(keel_run **out, const char *state_dir,
                     const keel_plan *plan, const keel_run_meta *m,
                     keel_error *err)
@@ -287,8 +289,10 @@ int keel_run_create(keel_run **out, const char *state_dir,
     int runs_fd = -1;
     int rc =
         run_dir_open_runs(&runs_fd, runs, sizeof(runs), state_dir, true, err);
-    if (rc == 0)
+    if (rc == 0) {
+        run_dir_sweep(runs_fd, runs);
         rc = run_dir_make(r, runs_fd, runs, tmp, sizeof(tmp), err);
+    }
     if (rc == 0) { /* built under the temporary name, then published */
         snprintf(final, sizeof(final), "%s", r->dir);
         snprintf(r->dir, sizeof(r->dir), "%s", tmp);
@@ -296,6 +300,8 @@ int keel_run_create(keel_run **out, const char *state_dir,
         snprintf(r->dir, sizeof(r->dir), "%s", final);
         if (rc == 0)
             rc = run_dir_publish(runs_fd, tmp, r, err);
+        if (rc) /* while its lock is still ours */
+            run_dir_discard(runs_fd, tmp);
     }
     if (runs_fd >= 0)
         close(runs_fd);
@@ -496,6 +502,7 @@ int keel_run_list(keel_value **out, const char *state_dir, keel_error *err)
         return 0;
     }
     if (rc == 0) {
+        run_dir_sweep(fd, runs);
         rc = run_dir_ids(&ids, &n, fd, runs, err);
         close(fd);
     }

@@ -2,11 +2,15 @@
 # dirs_test.sh KEEL SOURCE_DIR BUILD_DIR
 # Run directories through the CLI: a symlinked runs/ is refused; a run
 # directory another user owns (as root), or others can write, is refused
-# naming it and why, and so is a journal others can write.
+# naming it and why; a real keel killed while it creates a run (SIGXFSZ at
+# `ulimit -f 0`) leaves a .new-ID that the next `keel runs` removes; a
+# .new-ID whose lock a live process holds is left alone until it ends; a
+# creation that fails (the same limit, SIGXFSZ ignored) leaves none.
 set -u
 keel=$1 src=$2 build=$3
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+holder=""
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$tmp"' EXIT
 failed=0
 st=$tmp/st
 plan=$src/tests/data/plans/json/valid/fields.json
@@ -23,6 +27,7 @@ expect() { # NAME WANT_CODE TEXT_IN_OUT_OR_ERR
     elif ! grep -qF -- "$3" "$tmp/out" "$tmp/err"; then fail "$1: no '$3'"
     else ok "$1"; fi
 }
+news() { ls -a "$st/runs" | grep -c '^\.new-'; }
 
 # a run keel made passes; its id
 k run "$plan" $pol --user ann
@@ -66,4 +71,44 @@ chmod 0600 "$st/runs/$id/journal.jsonl"
 k runs verify "$id"
 expect "put back, it verifies" 0 "journal intact"
 
+# keel killed while it creates a run: plan.json is past `ulimit -f 0`
+(ulimit -f 0; exec "$keel" run "$plan" $pol --user ann --state-dir "$st" \
+    --plugins "$build/tests/plugins") > /dev/null 2>&1
+code=$?
+[ "$code" -gt 128 ] && [ "$(news)" = 1 ] && ok "a killed creation leaves a .new- directory" \
+    || fail "killed creation: exit $code, $(news) .new- directories"
+k runs
+[ "$code" = 0 ] && [ "$(news)" = 0 ] && ok "keel runs removes it" \
+    || fail "keel runs left $(news) .new- directories"
+
+# a .new- directory whose creator is alive (holds its lock) is left alone
+new=$st/runs/.new-20260101T000000Z-abcdef
+mkdir -m 700 "$new" && : > "$new/lock" && chmod 600 "$new/lock"
+(exec 9<> "$new/lock"; flock -x 9; : > "$tmp/held"; exec sleep 60) &
+holder=$!
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    [ -e "$tmp/held" ] && break; sleep 0.1
+done
+k runs
+[ -d "$new" ] && ok "a creator's locked .new- directory stays" \
+    || fail "a locked .new- directory was removed"
+k run "$plan" $pol --user ann
+[ -d "$new" ] && ok "and stays through a creation" \
+    || fail "a creation removed a locked .new- directory"
+kill "$holder"; wait "$holder" 2>/dev/null; holder=""
+k runs
+[ ! -e "$new" ] && ok "once its creator is gone, keel runs removes it" \
+    || fail "an abandoned .new- directory stayed"
+
+# a creation that fails (the write is refused, not killed) leaves nothing
+before=$(ls "$st/runs" | wc -l)
+# (its messages go through a pipe: the limit would stop them too)
+{ (trap '' XFSZ; ulimit -f 0; exec "$keel" run "$plan" $pol --user ann \
+    --state-dir "$st" --plugins "$build/tests/plugins"); echo "exit $?"; } \
+    2>&1 | cat > "$tmp/err"
+: > "$tmp/out"
+code=$(sed -n 's/^exit //p' "$tmp/err")
+expect "a failed creation says why" 2 "plan.json: File too large"
+[ "$(news)" = 0 ] && [ "$(ls "$st/runs" | wc -l)" = "$before" ] \
+    && ok "and leaves no .new- directory" || fail "a failed creation left $(news)"
 exit $failed

@@ -1,16 +1,24 @@
 /*
  * test_run_dir.c - run directories on disk: runs/, a run directory and
  * each of its files are refused when a symbolic link, another user's, or
- * writable by group or others, and runs keel makes pass.
+ * writable by group or others, and runs keel makes pass; a .new-ID left by
+ * a crashed creator is removed by the next listing or creation, one whose
+ * creator is alive (or between its mkdir and its lock) is left alone, and
+ * so is anything that is not keel's; a failed creation leaves no .new-ID.
  */
 #include "test_support.h"
 
+#include "alloc.h"
 #include "run_internal.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,6 +109,12 @@ static void owned_by_other(char *buf, size_t cap)
              (unsigned)geteuid());
 }
 
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
 /* How many entries of runs/ start with prefix. */
 static size_t count(const char *prefix)
 {
@@ -120,6 +134,22 @@ static void put(const char *path, const char *text)
     fputs(text, f);
     assert_int_equal(fclose(f), 0);
     assert_int_equal(chmod(path, 0600), 0);
+}
+
+/* runs/.new-<id> as a creator leaves it after writing plan.json: its lock
+ * (not held) and plan.json; with_lock false: before it took its lock. */
+static void new_dir(char *path, size_t cap, const char *id, bool with_lock)
+{
+    char file[256];
+    assert_true(mkdir(runs, 0700) == 0 || exists(runs));
+    snprintf(path, cap, "%s/.new-%s", runs, id);
+    assert_int_equal(mkdir(path, 0700), 0);
+    if (with_lock) {
+        snprintf(file, sizeof(file), "%s/lock", path);
+        put(file, "");
+    }
+    snprintf(file, sizeof(file), "%s/plan.json", path);
+    put(file, "{\"version\":1,\"st");
 }
 
 static void test_run_dir__runs_made_by_keel_pass(void **s)
@@ -381,6 +411,245 @@ static void test_run_dir__lock_and_journal_for_appending_are_checked(void **s)
     keel_value_unref(l);
 }
 
+/* A real creator killed in the middle of keel_run_create: SIGXFSZ (the
+ * default action ends the process) when it writes plan.json past
+ * RLIMIT_FSIZE. */
+static void test_run_dir__crashed_creators_new_dir_is_removed(void **s)
+{
+    (void)s;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit none = {0, 0}, small = {8, 8};
+        setrlimit(RLIMIT_CORE, &none);
+        signal(SIGXFSZ, SIG_DFL);
+        setrlimit(RLIMIT_FSIZE, &small);
+        char id[64];
+        keel_error err;
+        create(id, state, &err);
+        _exit(0); /* not reached: the write of plan.json ends it */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGXFSZ);
+    assert_int_equal(count(".new-"), 1); /* what the crash left */
+    assert_int_equal(count("2"), 0);
+    /* the next creation removes it */
+    char id[64];
+    make_run(id);
+    assert_int_equal(count(".new-"), 0);
+    assert_int_equal(count("2"), 1);
+}
+
+static void test_run_dir__listing_removes_abandoned_new_dirs(void **s)
+{
+    (void)s;
+    char a[256], b[256];
+    new_dir(a, sizeof(a), "20260101T000000Z-aaaaaa", true);
+    new_dir(b, sizeof(b), "20260101T000000Z-bbbbbb", false); /* no lock */
+    keel_value *l = NULL;
+    keel_error err;
+    assert_int_equal(list(&l, state, &err), 0);
+    assert_int_equal(keel_value_len(l), 0);
+    keel_value_unref(l);
+    assert_false(exists(a));
+    assert_false(exists(b));
+}
+
+/* A creator that holds its lock, in another process. */
+static void test_run_dir__live_creators_new_dir_is_left_alone(void **s)
+{
+    (void)s;
+    char dir[256], lock[300], plan_path[300];
+    new_dir(dir, sizeof(dir), "20260101T000000Z-cccccc", true);
+    snprintf(lock, sizeof(lock), "%s/lock", dir);
+    snprintf(plan_path, sizeof(plan_path), "%s/plan.json", dir);
+    int ready[2], done[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        close(done[1]); /* so that the parent's close ends the read */
+        int fd = open(lock, O_RDWR);
+        char c = flock(fd, LOCK_EX) == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1 || read(done[0], &c, 1) < 0)
+            _exit(1);
+        _exit(0); /* the lock goes with the process */
+    }
+    close(ready[1]);
+    close(done[0]);
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    keel_value *l = NULL;
+    keel_error err;
+    assert_int_equal(list(&l, state, &err), 0);
+    keel_value_unref(l);
+    char id[64];
+    make_run(id); /* a creation sweeps too */
+    assert_true(exists(dir));
+    assert_true(exists(lock));
+    assert_true(exists(plan_path));
+    close(done[1]); /* the creator ends */
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(list(&l, state, &err), 0);
+    assert_int_equal(keel_value_len(l), 1);
+    keel_value_unref(l);
+    assert_false(exists(dir));
+    close(ready[0]);
+}
+
+/* A creator between its mkdir and its lock holds runs/ shared: no sweep
+ * then (a separate open of runs/ conflicts like another process). */
+static void test_run_dir__creator_before_its_lock_is_left_alone(void **s)
+{
+    (void)s;
+    char dir[256];
+    new_dir(dir, sizeof(dir), "20260101T000000Z-dddddd", false);
+    int fd = open(runs, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_SH), 0);
+    keel_value *l = NULL;
+    keel_error err;
+    assert_int_equal(list(&l, state, &err), 0);
+    keel_value_unref(l);
+    assert_true(exists(dir));
+    close(fd);
+    assert_int_equal(list(&l, state, &err), 0);
+    keel_value_unref(l);
+    assert_false(exists(dir));
+}
+
+/* Only a keel .new-ID directory of this user holding keel's files goes. */
+static void test_run_dir__only_keels_new_dirs_are_removed(void **s)
+{
+    (void)s;
+    char path[16][256], file[300], outside[128], outside_file[200];
+    size_t n = 0;
+    snprintf(outside, sizeof(outside), "%s/outside", state);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    snprintf(outside_file, sizeof(outside_file), "%s/lock", outside);
+    put(outside_file, "");
+    snprintf(outside_file, sizeof(outside_file), "%s/plan.json", outside);
+    put(outside_file, "keep");
+    /* 0: a file of another name in it */
+    new_dir(path[n], sizeof(path[n]), "20260101T000000Z-000000", true);
+    snprintf(file, sizeof(file), "%s/notes.txt", path[n++]);
+    put(file, "mine");
+    /* 1: others can write it */
+    new_dir(path[n], sizeof(path[n]), "20260101T000000Z-000001", true);
+    assert_int_equal(chmod(path[n++], 0777), 0);
+    /* 2: a symbolic link to a directory that looks like one */
+    snprintf(path[n], sizeof(path[n]), "%s/.new-20260101T000000Z-000002", runs);
+    assert_int_equal(symlink(outside, path[n++]), 0);
+    /* 3: plan.json is a symbolic link */
+    new_dir(path[n], sizeof(path[n]), "20260101T000000Z-000003", true);
+    snprintf(file, sizeof(file), "%s/plan.json", path[n++]);
+    assert_int_equal(unlink(file), 0);
+    assert_int_equal(symlink(outside_file, file), 0);
+    /* 4: a directory named like a run file */
+    new_dir(path[n], sizeof(path[n]), "20260101T000000Z-000004", true);
+    snprintf(file, sizeof(file), "%s/run.json", path[n++]);
+    assert_int_equal(mkdir(file, 0700), 0);
+    /* 5: a regular file named .new-ID */
+    snprintf(path[n], sizeof(path[n]), "%s/.new-20260101T000000Z-000005", runs);
+    put(path[n++], "");
+    /* 6: not a run id after .new- */
+    snprintf(path[n], sizeof(path[n]), "%s/.new-not.an.id", runs);
+    assert_int_equal(mkdir(path[n++], 0700), 0);
+    /* 7: not .new- at all */
+    snprintf(path[n], sizeof(path[n]), "%s/.keep", runs);
+    assert_int_equal(mkdir(path[n++], 0700), 0);
+    /* 8, 9: another user's directory; another user's file in ours */
+    if (geteuid() == 0) {
+        new_dir(path[n], sizeof(path[n]), "20260101T000000Z-000008", true);
+        assert_int_equal(chown(path[n++], OTHER_UID, OTHER_UID), 0);
+        new_dir(path[n], sizeof(path[n]), "20260101T000000Z-000009", true);
+        snprintf(file, sizeof(file), "%s/plan.json", path[n++]);
+        assert_int_equal(chown(file, OTHER_UID, OTHER_UID), 0);
+    }
+    /* and one that is keel's and abandoned: removed */
+    char gone[256];
+    new_dir(gone, sizeof(gone), "20260101T000000Z-ffffff", true);
+    keel_value *l = NULL;
+    keel_error err;
+    assert_int_equal(list(&l, state, &err), 0);
+    keel_value_unref(l);
+    assert_false(exists(gone));
+    for (size_t i = 0; i < n; i++)
+        if (!exists(path[i]))
+            fail_msg("%s was removed", path[i]);
+    snprintf(file, sizeof(file), "%s/notes.txt", path[0]);
+    assert_true(exists(file));
+    snprintf(file, sizeof(file), "%s/plan.json", path[1]);
+    assert_true(exists(file));
+    size_t len = 0;
+    char *kept = ts_slurp(outside_file, &len);
+    assert_non_null(kept);
+    assert_string_equal(kept, "keep");
+    free(kept);
+}
+
+/* RLIMIT_FSIZE: the creation fails writing plan.json, and removes what
+ * it made. */
+static void test_run_dir__failed_creation_leaves_no_new_dir(void **s)
+{
+    (void)s;
+    struct rlimit old, small = {8, 8};
+    getrlimit(RLIMIT_FSIZE, &old);
+    small.rlim_max = old.rlim_max;
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    char id[64];
+    keel_error err;
+    int rc = create(id, state, &err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, SIG_DFL);
+    assert_int_equal(rc, KEEL_EIO);
+    assert_non_null(strstr(err.msg, "/plan.json: File too large"));
+    assert_int_equal(count(".new-"), 0);
+    assert_int_equal(count("2"), 0);
+}
+
+/* Every allocation of a creation failing in turn: each failure removes
+ * its .new-ID (and, under ASan, frees what it took). */
+static void test_run_dir__each_failed_allocation_leaves_no_new_dir(void **s)
+{
+    (void)s;
+    keel_plan *p = plan();
+    keel_run_meta m = {.principal = &ann, .durable = false};
+    keel_run *r = NULL;
+    keel_error err = {0};
+    unsigned long before = keel_alloc_count();
+    assert_int_equal(keel_run_create(&r, state, p, &m, &err), 0);
+    long total = (long)(keel_alloc_count() - before);
+    keel_run_free(r);
+    size_t failed = 0;
+    for (long n = 1; n <= total; n++) {
+        r = NULL;
+        memset(&err, 0, sizeof(err));
+        keel_alloc_fail_after(n, false);
+        int rc = keel_run_create(&r, state, p, &m, &err);
+        keel_alloc_fail_after(0, false);
+        if (rc) {
+            assert_null(r);
+            failed++;
+        }
+        keel_run_free(r);
+        if (count(".new-") != 0)
+            fail_msg("allocation %ld of %ld failed (%s) and left a .new- "
+                     "directory",
+                     n, total, err.msg);
+    }
+    assert_true(failed > 10); /* creations did fail along the way */
+    keel_plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +662,13 @@ int main(void)
         T(test_run_dir__writable_by_others_is_refused),
         T(test_run_dir__files_of_a_run_are_checked),
         T(test_run_dir__lock_and_journal_for_appending_are_checked),
+        T(test_run_dir__crashed_creators_new_dir_is_removed),
+        T(test_run_dir__listing_removes_abandoned_new_dirs),
+        T(test_run_dir__live_creators_new_dir_is_left_alone),
+        T(test_run_dir__creator_before_its_lock_is_left_alone),
+        T(test_run_dir__only_keels_new_dirs_are_removed),
+        T(test_run_dir__failed_creation_leaves_no_new_dir),
+        T(test_run_dir__each_failed_allocation_leaves_no_new_dir),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
