@@ -27,6 +27,7 @@ struct keel_value {
     keel_type type;
     keel_labels *labels;
     keel_labels *deep; /* containers: carried by every node below too */
+    bool inside; /* taken into a container: finished, never changed again */
     union {
         bool b;
         int64_t i;
@@ -297,6 +298,16 @@ static void narrow_deep(keel_value *container, const keel_value *item)
     container->deep = oom ? NULL : d;
 }
 
+/* item now belongs to a container. When the container holds its only
+ * reference, a pointer the builder kept must not change it any more (its
+ * container's labels would no longer hold its own): mark it finished. A
+ * shared item is not written to: a shared value never changes anyway. */
+static void taken(keel_value *item)
+{
+    if (atomic_load(&item->refs) == 1)
+        item->inside = true;
+}
+
 static int grow(void **items, size_t *cap, size_t len, size_t size)
 {
     if (len < *cap)
@@ -315,6 +326,9 @@ int keel_value_list_append_take(keel_value *list, keel_value *item)
     int rc = KEEL_ETYPE;
     if (!list || list->type != KEEL_TYPE_LIST || !item)
         goto fail;
+    rc = KEEL_EINVAL;
+    if (list->inside || item == list)
+        goto fail;
     rc = grow((void **)&list->u.list.items, &list->u.list.cap,
               list->u.list.len, sizeof(keel_value *));
     if (rc == 0)
@@ -322,6 +336,7 @@ int keel_value_list_append_take(keel_value *list, keel_value *item)
     if (rc)
         goto fail;
     narrow_deep(list, item);
+    taken(item);
     list->u.list.items[list->u.list.len++] = item;
     return 0;
 fail:
@@ -340,12 +355,16 @@ int keel_value_object_set_take(keel_value *obj, const char *key,
     int rc = KEEL_ETYPE;
     if (!obj || obj->type != KEEL_TYPE_OBJECT || !item || !key)
         goto fail;
+    rc = KEEL_EINVAL;
+    if (obj->inside || item == obj)
+        goto fail;
     rc = absorb_labels(obj, item);
     if (rc)
         goto fail;
     member *m = object_find(obj, key);
     if (m) {
         narrow_deep(obj, item);
+        taken(item);
         keel_value_unref(m->value);
         m->value = item;
         return 0;
@@ -360,6 +379,7 @@ int keel_value_object_set_take(keel_value *obj, const char *key,
         goto fail;
     }
     narrow_deep(obj, item);
+    taken(item);
     obj->u.obj.m[obj->u.obj.len].key = k;
     obj->u.obj.m[obj->u.obj.len].value = item;
     obj->u.obj.len++;
@@ -467,17 +487,17 @@ int keel_value_add_labels(keel_value **pv, const keel_labels *labels)
         keel_value_unref(v);
         *pv = v = c;
     }
+    /* v's own labels first: should a child fail, v still holds every
+     * label below it */
     int oom;
     keel_labels *u = keel_labels_union(v->labels, labels, &oom);
     if (oom)
         return KEEL_ENOMEM;
-    int rc = add_labels_children(v, labels);
-    if (rc) {
-        keel_labels_unref(u);
-        return rc;
-    }
     keel_labels_unref(v->labels);
     v->labels = u;
+    int rc = add_labels_children(v, labels);
+    if (rc)
+        return rc;
     if (v->type == KEEL_TYPE_LIST || v->type == KEEL_TYPE_OBJECT) {
         /* every node below now carries labels too (on failure to say so,
          * the old, smaller bound stays true) */
@@ -515,12 +535,10 @@ int keel_value_filter_labels(keel_value **pv, keep_fn keep, void *ud)
         keel_value_unref(v);
         *pv = v = c;
     }
+    /* v's deep labels, then its children, then its own labels: should
+     * anything fail, v's labels still hold every label below it and its
+     * deep labels are still carried by every node */
     int oom, rc = 0;
-    keel_labels *f = keel_labels_filter(v->labels, keep, ud, &oom);
-    if (oom)
-        return KEEL_ENOMEM;
-    keel_labels_unref(v->labels);
-    v->labels = f;
     if (v->deep) { /* every node below loses the same labels */
         keel_labels *d = keel_labels_filter(v->deep, keep, ud, &oom);
         keel_labels_unref(v->deep);
@@ -531,7 +549,14 @@ int keel_value_filter_labels(keel_value **pv, keep_fn keep, void *ud)
         rc = keel_value_filter_labels(&v->u.list.items[i], keep, ud);
     for (size_t i = 0; rc == 0 && v->type == KEEL_TYPE_OBJECT && i < n; i++)
         rc = keel_value_filter_labels(&v->u.obj.m[i].value, keep, ud);
-    return rc;
+    if (rc)
+        return rc;
+    keel_labels *f = keel_labels_filter(v->labels, keep, ud, &oom);
+    if (oom)
+        return KEEL_ENOMEM;
+    keel_labels_unref(v->labels);
+    v->labels = f;
+    return 0;
 }
 
 bool keel_value_equal(const keel_value *a, const keel_value *b)

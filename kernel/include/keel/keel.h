@@ -99,7 +99,11 @@ const keel_value *keel_value_object_value_at(const keel_value *v, size_t i);
 const keel_value *keel_value_object_get(const keel_value *v, const char *key);
 
 /* Mutators for values still being built (not yet shared). The container
- * takes its own reference to item and unions item's labels into its own. */
+ * takes its own reference to item and unions item's labels into its own.
+ * A container taken into another (the _take forms) is finished: changing
+ * it afterwards through a pointer kept to it is refused (KEEL_EINVAL), as
+ * is putting a container into itself, so that a container's labels always
+ * hold those of everything below it. */
 int keel_value_list_append(keel_value *list, const keel_value *item);
 int keel_value_object_set(keel_value *obj, const char *key,
                           const keel_value *item);
@@ -300,7 +304,9 @@ int keel_tool_name_parse(char *buf, size_t cap, const char *tool_name);
 /* One function as an OpenAI-compatible tool definition with keel's fields
  * beside it, as JSON text (caller frees with keel_free). */
 int keel_catalog_function_json(char **out, const keel_fn_info *fn, bool pretty);
-/* The same definition as a value (*out is a new reference). */
+/* The same definition as a value (*out is a new reference). It shares
+ * nodes with the kernel's registry (schema fragments, defaults, the return
+ * schema): read it, put it into other values, never change it. */
 int keel_catalog_function_value(keel_value **out, const keel_fn_info *fn);
 /* Every function, as a JSON array of the above. */
 int keel_catalog_json(char **out, const keel_kernel *k, bool pretty);

@@ -4,6 +4,8 @@
  */
 #include "test_support.h"
 
+#include "alloc.h"
+
 #include <string.h>
 
 static keel_value *labelled_string(const char *s, const char *label)
@@ -164,6 +166,84 @@ static void test_value__add_labels_reaches_every_node_after_changes(void **s)
     keel_labels_unref(web);
 }
 
+/* A container taken into another is finished: a pointer kept to it
+ * cannot change it (its container's labels would no longer hold its
+ * elements' labels); nor can a container go into itself. */
+static void test_value__a_taken_container_is_finished(void **s)
+{
+    (void)s;
+    keel_value *outer = keel_value_list(), *inner = keel_value_list();
+    keel_value *obj = keel_value_object();
+    assert_int_equal(keel_value_list_append_take(outer, inner), 0);
+    assert_int_equal(keel_value_list_append_take(outer, obj), 0);
+    assert_int_equal(keel_value_list_append_take(inner, keel_value_int(2)),
+                     KEEL_EINVAL);
+    assert_int_equal(keel_value_object_set_take(obj, "k", keel_value_int(2)),
+                     KEEL_EINVAL);
+    assert_int_equal(keel_value_len(inner), 0);
+    assert_int_equal(keel_value_len(obj), 0);
+    /* a container put in with its own reference kept stays the caller's to
+     * share, not to change: the rule for shared values */
+    keel_value *mine = keel_value_list();
+    assert_int_equal(keel_value_list_append(outer, mine), 0);
+    keel_value *self = keel_value_list();
+    assert_int_equal(keel_value_list_append_take(self, keel_value_ref(self)),
+                     KEEL_EINVAL);
+    keel_value_unref(self);
+    keel_value_unref(mine);
+    keel_value_unref(outer);
+}
+
+/* True when v's labels hold those of every node below it. */
+static bool labels_hold_below(const keel_value *v)
+{
+    keel_type t = keel_value_type(v);
+    for (size_t i = 0; i < keel_value_len(v) &&
+                       (t == KEEL_TYPE_LIST || t == KEEL_TYPE_OBJECT);
+         i++) {
+        const keel_value *c = t == KEEL_TYPE_LIST
+                                  ? keel_value_list_at(v, i)
+                                  : keel_value_object_value_at(v, i);
+        if (!keel_labels_subset(keel_value_labels(c), keel_value_labels(v)) ||
+            !labels_hold_below(c))
+            return false;
+    }
+    return true;
+}
+
+/* Labelling and declassifying that run out of memory part way leave every
+ * container's labels holding those below it, and a second try completes
+ * the work. */
+static void test_value__labels_stay_whole_when_memory_runs_out(void **s)
+{
+    (void)s;
+    keel_labels *web = keel_labels_new("web.get");
+    for (long n = 1; n < 200; n++) {
+        keel_value *v = ts_json("{\"a\": [1, [2, {\"b\": \"x\"}]], "
+                                "\"c\": {\"d\": [3]}}");
+        keel_value *other = keel_value_ref(v); /* shared: copies on write */
+        keel_alloc_fail_after(n, false);
+        int rc = keel_value_add_labels(&v, web);
+        keel_alloc_fail_after(0, false);
+        assert_true(labels_hold_below(v));
+        if (rc)
+            assert_int_equal(keel_value_add_labels(&v, web), 0);
+        assert_true(every_node_has(v, "web.get"));
+        keel_alloc_fail_after(n, false);
+        rc = keel_value_filter_labels(&v, drop_web, NULL);
+        keel_alloc_fail_after(0, false);
+        assert_true(labels_hold_below(v));
+        if (rc)
+            assert_int_equal(keel_value_filter_labels(&v, drop_web, NULL), 0);
+        assert_null(keel_value_labels(v));
+        assert_true(labels_hold_below(v));
+        assert_null(keel_value_labels(other)); /* never changed */
+        keel_value_unref(other);
+        keel_value_unref(v);
+    }
+    keel_labels_unref(web);
+}
+
 static void test_value__equality_is_structural(void **s)
 {
     (void)s;
@@ -192,6 +272,8 @@ int main(void)
         cmocka_unit_test(test_value__add_labels_in_place_when_unshared),
         cmocka_unit_test(
             test_value__add_labels_reaches_every_node_after_changes),
+        cmocka_unit_test(test_value__a_taken_container_is_finished),
+        cmocka_unit_test(test_value__labels_stay_whole_when_memory_runs_out),
         cmocka_unit_test(test_value__equality_is_structural),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
