@@ -12,10 +12,10 @@
 #include <libxml/xmlversion.h>
 
 #include <stdio.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
-    (void)argv;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
     /* one call into each library, so that each is needed and loaded */
@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         ldap_memfree(info.ldapai_vendor_name);
         ldap_memvfree((void **)info.ldapai_extensions);
     }
-    if (argc > 1) /* `bench_floor -v`: say what was loaded */
+    if (argc > 1 && strcmp(argv[1], "-v") == 0) /* say what was loaded */
         printf("curl %s, libxml2 %s, OpenLDAP API %d, cJSON %s\n",
                curl_version_info(CURLVERSION_NOW)->version,
                LIBXML_DOTTED_VERSION, rc ? info.ldapai_api_version : 0,

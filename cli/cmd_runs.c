@@ -119,16 +119,16 @@ static void hint(const keel_run *r, int rc)
                 keel_run_id(r));
 }
 
-static int execute(cli_ctx *ctx, keel_run *r, keel_run_opts *ro)
+static int execute(cli_ctx *ctx, keel_run *r, const keel_run_opts *opts)
 {
     keel_principal me;
     cli_principal(ctx, &me);
-    ro->operator_ = &me;
-    ro->ask = ask_terminal;
+    keel_run_opts ro = *opts;
+    ro.operator_ = &me;
+    ro.ask = ask_terminal;
     keel_value *out = NULL;
     keel_error err = {0};
-    int rc = keel_run_execute(&out, r, ctx->kernel, ro, &err);
-    ro->operator_ = NULL; /* me ends here; ro is the caller's */
+    int rc = keel_run_execute(&out, r, ctx->kernel, &ro, &err);
     cli_export_trace(ctx, r);
     int code = cli_finish_run(ctx, rc, out, &err);
     if (rc == KEEL_EIO) /* the journal could not be written: a run failure */

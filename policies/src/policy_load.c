@@ -498,8 +498,7 @@ int keel_policy_load_texts(keel_policy **out, const char *const *names,
 }
 
 /* A file over the limit is read one byte past it, for pol_xml_read to
- * refuse with its diagnostic. A read error (a directory) leaves the text
- * empty: the parser says "Document is empty", as it always has. */
+ * refuse with its diagnostic. A read error (a directory) is said as such. */
 static int read_policy(char **text, size_t *len, const char *file,
                        keel_diags *d)
 {
@@ -511,9 +510,14 @@ static int read_policy(char **text, size_t *len, const char *file,
     }
     int e = keel_file_read_fd(text, len, fd, POL_MAX_BYTES);
     close(fd);
-    if (e && e != ENOMEM)
-        *text = keel_strdup("");
-    return *text ? 0 : KEEL_ENOMEM;
+    if (e == ENOMEM)
+        return KEEL_ENOMEM;
+    if (e) {
+        keel_diags_add(d, "", 0, KEEL_EIO, "%s: cannot read: %s", file,
+                       strerror(e));
+        return KEEL_EIO;
+    }
+    return 0;
 }
 
 int keel_policy_load(keel_policy **out, const char *const *files, size_t n,

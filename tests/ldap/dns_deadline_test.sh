@@ -38,5 +38,7 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ $rc = 5 ] || fail "exit $rc, not 5: $(cat "$home/err")"
 grep -q "was not resolved in time (timeouts.connect_ms)" "$home/err" ||
   fail "message: $(cat "$home/err")"
-[ $ms -lt 3000 ] || fail "took $ms ms (connect_ms is 700)"
+# the resolver alone would take 15 s; connect_ms is 700 (a wide margin
+# for a loaded machine: this checks the deadline, not speed)
+[ $ms -lt 10000 ] || fail "took $ms ms (connect_ms is 700)"
 echo "dns_deadline_test: ok, gave up after $ms ms"

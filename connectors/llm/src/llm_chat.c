@@ -245,10 +245,12 @@ static int check_request(const keel_llm_request *req, keel_error *err)
  * request is not normalised and hashed for nothing. */
 static bool needs_hash(const keel_llm *llm, size_t n_models)
 {
-    for (size_t i = 0; i < n_models && !llm->record; i++)
+    if (llm->record)
+        return true;
+    for (size_t i = 0; i < n_models; i++)
         if (llm->eps[i].replay)
             return true;
-    return llm->record != NULL;
+    return false;
 }
 
 int llm_chat_run(keel_llm_reply *out, keel_llm *llm,

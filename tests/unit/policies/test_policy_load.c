@@ -96,6 +96,15 @@ static void test_policy_load__missing_file_is_an_error(void **s)
     assert_string_equal(d.items[0].message, "/nonexistent/policy.xml: cannot "
                                             "open: No such file or directory");
     keel_diags_free(&d);
+    /* a file that opens but cannot be read says so (not "Document is
+     * empty") */
+    const char *dir[] = {"/tmp"};
+    keel_diags_init(&d);
+    assert_int_equal(keel_policy_load(&p, dir, 1, k, &d), KEEL_EIO);
+    assert_null(p);
+    assert_string_equal(d.items[0].message,
+                        "/tmp: cannot read: Is a directory");
+    keel_diags_free(&d);
 }
 
 /* Three times the limit: read only to one byte past it, and refused by
