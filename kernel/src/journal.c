@@ -260,8 +260,8 @@ static int write_line(int fd, const char *line)
     char *buf = keel_malloc(n + 1);
     if (!buf)
         return -1;
-    memcpy(buf, line, n);
-    buf[n] = '\n';
+    memcpy(buf, line, n + 1);
+    buf[n] = '\n'; /* the terminator becomes the line's end */
     const char *p = buf;
     size_t left = n + 1;
     while (left > 0) { /* O_APPEND: one write normally takes it all */
@@ -285,8 +285,8 @@ int keel_journal_append(keel_journal *j, const keel_value *record,
     keel_value *rec = NULL;
     int rc = seal(&line, hash, &rec, j, record);
     if (rc)
-        rc = keel_error_set(err, rc, "journal: out of memory");
-    else if (write_line(j->fd, line) != 0 ||
+        keel_error_set(err, rc, "journal: out of memory");
+    else if (!line || write_line(j->fd, line) != 0 ||
              (flush && j->durable && fdatasync(j->fd) != 0))
         rc = keel_error_set(err, KEEL_EIO, "cannot write the run journal: "
                             "%s", strerror(errno));

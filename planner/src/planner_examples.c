@@ -181,9 +181,11 @@ int planner_examples_load(planner_examples *out, const char *dir,
     if (rc)
         return rc;
     out->items = keel_calloc(n ? n : 1, sizeof(planner_example));
-    if (!out->items)
-        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < n; i++) {
+    if (!out->items) {
+        rc = KEEL_ENOMEM;
+        keel_error_set(err, rc, "out of memory");
+    }
+    for (size_t i = 0; rc == 0 && out->items && i < n; i++) {
         out->n++;
         rc = load_example(&out->items[i], dir, names[i], err);
     }

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#define MAX_TEMPLATE_BYTES (256u * 1024u)
+#define MAX_TEMPLATE_BYTES ((size_t)256 * 1024)
 
 static const char *const file_names[PROMPT_N] = {"system.txt", "plan.txt",
                                                  "repair.txt"};

@@ -443,11 +443,17 @@ int keel_run_execute(keel_value **out, keel_run *r, keel_kernel *k,
     c.journalled = keel_value_get_string(keel_value_object_get(
         keel_value_list_at(r->records, 0), "plan_hash"), NULL);
     run_step_view *v = NULL;
-    if (!c.done || run_views(&v, r) != 0 || keel_plan_hash(c.plan_hash, r->plan))
-        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    else if (!c.journalled)
-        rc = keel_error_set(err, KEEL_EINVAL, "run %s: the journal does not "
-                            "start with run_started", r->id);
+    if (!c.done || run_views(&v, r) != 0 ||
+        keel_plan_hash(c.plan_hash, r->plan)) {
+        rc = KEEL_ENOMEM;
+        keel_error_set(err, rc, "out of memory");
+    } else if (!c.journalled) {
+        rc = KEEL_EINVAL;
+        keel_error_set(err, rc,
+                       "run %s: the journal does not start with "
+                       "run_started",
+                       r->id);
+    }
     if (rc == 0)
         rc = plan_attempt(&c, v, err);
     if (rc == 0 && keel_value_len(r->records) > 1)

@@ -242,10 +242,12 @@ static int write_plan(keel_run *r, const keel_plan *plan, keel_error *err)
     char *json = NULL, path[PATH_MAX + 32];
     keel_diags d;
     keel_diags_init(&d);
-    int rc = keel_plan_hash(r->plan_hash, plan) || keel_plan_to_json(&json, plan) ||
-                     keel_plan_parse(&r->plan, json, strlen(json), &d)
-                 ? keel_error_set(err, KEEL_ENOMEM, "out of memory")
-                 : 0;
+    int rc = 0;
+    if (keel_plan_hash(r->plan_hash, plan) || keel_plan_to_json(&json, plan) ||
+        !json || keel_plan_parse(&r->plan, json, strlen(json), &d)) {
+        rc = KEEL_ENOMEM;
+        keel_error_set(err, rc, "out of memory");
+    }
     keel_diags_free(&d);
     snprintf(path, sizeof(path), "%s/plan.json", r->dir);
     if (rc == 0)
