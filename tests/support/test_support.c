@@ -3,6 +3,8 @@
  */
 #include "test_support.h"
 
+#include <keel/plan.h>
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +137,18 @@ keel_value *ts_json(const char *text)
     if (keel_value_from_json(&v, text, strlen(text), &err) != 0)
         fail_msg("bad JSON in test: %s: %s", text, err.msg);
     return v;
+}
+
+keel_plan *ts_plan(const char *json)
+{
+    keel_plan *p = NULL;
+    keel_diags d;
+    keel_diags_init(&d);
+    if (keel_plan_from_json(&p, json, strlen(json), &d) != 0)
+        fail_msg("bad plan in test: %s: %s", json,
+                 d.n ? d.items[0].message : "?");
+    keel_diags_free(&d);
+    return p;
 }
 
 int ts_invoke(keel_value **out, keel_kernel *k, const char *name,

@@ -53,6 +53,9 @@ void ts_expect_text(const char *name, const char *expected_path,
 
 /* Parses JSON (fails the test on error). */
 keel_value *ts_json(const char *text);
+/* Reads a plan from JSON (fails the test on error; not checked against
+ * any functions). Caller frees with keel_plan_free. */
+struct keel_plan *ts_plan(const char *json);
 /* Invokes name with args given as JSON; returns the rc, result in *out. */
 int ts_invoke(keel_value **out, keel_kernel *k, const char *name,
               const char *args_json, keel_error *err);

@@ -44,14 +44,8 @@ static int teardown(void **s)
 
 static keel_plan *plan(void)
 {
-    const char *json = "{\"version\": 1, \"steps\": [{\"id\": \"u\", \"call\": "
-                       "\"text.upper\", \"args\": {\"text\": \"hi\"}}]}";
-    keel_plan *p = NULL;
-    keel_diags d;
-    keel_diags_init(&d);
-    assert_int_equal(keel_plan_from_json(&p, json, strlen(json), &d), 0);
-    keel_diags_free(&d);
-    return p;
+    return ts_plan("{\"version\": 1, \"steps\": [{\"id\": \"u\", \"call\": "
+                   "\"text.upper\", \"args\": {\"text\": \"hi\"}}]}");
 }
 
 static const keel_principal ann = {"ann", NULL, NULL, 0};

@@ -67,12 +67,7 @@ static keel_plan *append_plan(void)
              "{\"path\": \"%s\", \"line\": \"one\"}, \"why\": \"record it\"},"
              "{\"id\": \"b\", \"call\": \"text.upper\", \"args\": {\"text\": "
              "\"${a}\"}}], \"output\": \"${b}\"}", effects);
-    keel_plan *p = NULL;
-    keel_diags d;
-    keel_diags_init(&d);
-    assert_int_equal(keel_plan_from_json(&p, json, strlen(json), &d), 0);
-    keel_diags_free(&d);
-    return p;
+    return ts_plan(json);
 }
 
 static const keel_principal ann = {"ann", NULL, NULL, 0};
