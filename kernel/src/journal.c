@@ -287,9 +287,11 @@ int keel_journal_append(keel_journal *j, const keel_value *record,
     if (rc)
         keel_error_set(err, rc, "journal: out of memory");
     else if (!line || write_line(j->fd, line) != 0 ||
-             (flush && j->durable && fdatasync(j->fd) != 0))
-        rc = keel_error_set(err, KEEL_EIO, "cannot write the run journal: "
-                            "%s", strerror(errno));
+             (flush && j->durable && fdatasync(j->fd) != 0)) {
+        rc = KEEL_EIO;
+        keel_error_set(err, rc, "cannot write the run journal: %s",
+                       strerror(errno));
+    }
     if (rc == 0) {
         j->seq++;
         j->size += (off_t)strlen(line) + 1;
