@@ -254,7 +254,9 @@ static int seal(char **line, char hash[65], keel_value **sealed,
     return rc;
 }
 
-static int write_line(int fd, const char *line)
+/* Writes line and its newline with one write where possible; the number
+ * of bytes written (strlen(line) + 1) or -1. */
+static ssize_t write_line(int fd, const char *line)
 {
     size_t n = strlen(line);
     char *buf = keel_malloc(n + 1);
@@ -274,7 +276,7 @@ static int write_line(int fd, const char *line)
         left -= (size_t)w;
     }
     keel_free(buf);
-    return left == 0 ? 0 : -1;
+    return left == 0 ? (ssize_t)(n + 1) : -1;
 }
 
 int keel_journal_append(keel_journal *j, const keel_value *record,
@@ -283,10 +285,11 @@ int keel_journal_append(keel_journal *j, const keel_value *record,
     pthread_mutex_lock(&j->mu);
     char *line = NULL, hash[65];
     keel_value *rec = NULL;
+    ssize_t written = -1;
     int rc = seal(&line, hash, &rec, j, record);
     if (rc)
         keel_error_set(err, rc, "journal: out of memory");
-    else if (!line || write_line(j->fd, line) != 0 ||
+    else if ((written = write_line(j->fd, line)) < 0 ||
              (flush && j->durable && fdatasync(j->fd) != 0)) {
         rc = KEEL_EIO;
         keel_error_set(err, rc, "cannot write the run journal: %s",
@@ -294,7 +297,7 @@ int keel_journal_append(keel_journal *j, const keel_value *record,
     }
     if (rc == 0) {
         j->seq++;
-        j->size += (off_t)strlen(line) + 1;
+        j->size += (off_t)written;
         memcpy(j->last, hash, 65);
         if (sealed)
             *sealed = keel_value_ref(rec);
