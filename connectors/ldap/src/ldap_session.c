@@ -9,12 +9,12 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define SESSION_FILE "session.json"
@@ -36,25 +36,6 @@ static int session_path(char *buf, size_t cap, const char *dir,
     return 0;
 }
 
-/* mkdir -p with 0700 for what it creates. */
-static int make_dirs(const char *dir, keel_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s", dir);
-    for (char *p = path + 1;; p++) {
-        char c = *p;
-        if (c == '/' || c == '\0') {
-            *p = '\0';
-            if (mkdir(path, 0700) != 0 && errno != EEXIST)
-                return keel_error_set(err, KEEL_EIO, "%s: %s", path,
-                                      strerror(errno));
-            *p = c;
-        }
-        if (!c)
-            return 0;
-    }
-}
-
 static void put_user(keel_buf *b, const keel_dir_user *u, time_t now, long ttl)
 {
     keel_value *v = NULL;
@@ -70,29 +51,11 @@ static void put_user(keel_buf *b, const keel_dir_user *u, time_t now, long ttl)
     keel_value_unref(v);
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int dir_session_save_at(const char *state_dir, const keel_dir_user *u,
                         long ttl_s, time_t now, keel_error *err)
 {
-    char path[4096], tmp[4096];
+    char path[4096];
     int rc = session_path(path, sizeof(path), state_dir, SESSION_FILE, err);
-    if (rc == 0)
-        rc = session_path(tmp, sizeof(tmp), state_dir, ".session.json.tmp", err);
-    if (rc == 0)
-        rc = make_dirs(state_dir, err);
     if (rc)
         return rc;
     keel_buf b;
@@ -101,13 +64,8 @@ int dir_session_save_at(const char *state_dir, const keel_dir_user *u,
     char *text = NULL;
     if (keel_buf_finish(&b, &text))
         return keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 || write_all(fd, text, strlen(text)) || fsync(fd) ||
-        close(fd) || rename(tmp, path))
-        rc = keel_error_set(err, KEEL_EIO, "%s: %s", path, strerror(errno));
-    if (rc && fd >= 0)
-        unlink(tmp);
+    /* the directory made 0700, the file written beside it, synced, renamed */
+    rc = keel_file_write_atomic(path, text, strlen(text), 0600, err);
     keel_free(text);
     return rc;
 }
@@ -122,39 +80,30 @@ int keel_session_save(const char *state_dir, const keel_dir_user *u,
 static int read_checked(char **out, const char *path, keel_error *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        int code = errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EUNSAFE;
-        if (code == KEEL_ENOTFOUND)
-            keel_error_set(err, code, "not logged in");
-        else
-            keel_error_set(err, code, "%s: %s", path, strerror(errno));
-        return code;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-        (st.st_mode & 077) || st.st_size > (off_t)MAX_SESSION_BYTES) {
+    int fd = -1;
+    size_t n = 0;
+    int rc = keel_file_open_private(&fd, AT_FDCWD, path, O_RDONLY, 0, 077, err);
+    int e = rc ? 0 : keel_file_read_fd(out, &n, fd, MAX_SESSION_BYTES);
+    if (fd >= 0)
         close(fd);
+    if (rc == KEEL_ENOTFOUND) {
+        keel_error_set(err, rc, "not logged in");
+        return rc;
+    }
+    if (rc == KEEL_EUNSAFE || (rc == 0 && e == 0 && n > MAX_SESSION_BYTES)) {
+        keel_free(*out);
+        *out = NULL;
         keel_error_set(err, KEEL_EUNSAFE, "%s: not a private file of yours "
                        "(mode 0600, owned by you); remove it and log in "
                        "again", path);
         return KEEL_EUNSAFE;
     }
-    char *text = keel_malloc((size_t)st.st_size + 1);
-    if (!text) {
-        close(fd);
-        keel_error_set(err, KEEL_ENOMEM, "out of memory");
-        return KEEL_ENOMEM;
-    }
-    ssize_t n = read(fd, text, (size_t)st.st_size);
-    close(fd);
-    if (n != st.st_size) {
-        keel_free(text);
-        keel_error_set(err, KEEL_EIO, "%s: read error", path);
-        return KEEL_EIO;
-    }
-    text[n] = '\0';
-    *out = text;
+    if (rc)
+        return rc;
+    if (e == ENOMEM)
+        return keel_error_set(err, KEEL_ENOMEM, "out of memory");
+    if (e)
+        return keel_error_set(err, KEEL_EIO, "%s: read error", path);
     return 0;
 }
 
