@@ -234,7 +234,7 @@ int keel_file_mkdirs(const char *dir, unsigned mode, keel_error *err)
     return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int keel_file_write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
         ssize_t w = write(fd, data, len);
@@ -258,15 +258,6 @@ static void sync_dir(const char *dir)
     }
 }
 
-static int replace(const char *path, const char *data, size_t len,
-                   unsigned mode, keel_error *err);
-
-int keel_file_write_atomic(const char *path, const char *data, size_t len,
-                           unsigned mode, keel_error *err)
-{
-    return replace(path, data, len, mode, err);
-}
-
 int keel_file_create(const char *path, const char *data, size_t len,
                      unsigned mode, keel_error *err)
 {
@@ -275,7 +266,7 @@ int keel_file_create(const char *path, const char *data, size_t len,
     if (fd < 0)
         return keel_error_set(err, KEEL_EIO, "cannot write %s: %s", path,
                               strerror(errno));
-    int ok = write_all(fd, data, len) == 0;
+    int ok = keel_file_write_all(fd, data, len) == 0;
     int saved = errno;
     if (close(fd) != 0 && ok) {
         ok = 0;
@@ -297,8 +288,8 @@ int keel_file_sync(const char *path, keel_error *err)
                                    strerror(saved));
 }
 
-static int replace(const char *path, const char *data, size_t len,
-                   unsigned mode, keel_error *err)
+int keel_file_write_atomic(const char *path, const char *data, size_t len,
+                           unsigned mode, keel_error *err)
 {
     char dir[PATH_MAX], tmp[PATH_MAX + 16];
     const char *slash = strrchr(path, '/');
@@ -317,8 +308,8 @@ static int replace(const char *path, const char *data, size_t len,
     if (fd < 0)
         return keel_error_set(err, KEEL_EIO, "cannot write %s: %s", path,
                               strerror(errno));
-    int ok = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, data, len) == 0 &&
-             fsync(fd) == 0;
+    int ok = fchmod(fd, (mode_t)mode) == 0 &&
+             keel_file_write_all(fd, data, len) == 0 && fsync(fd) == 0;
     int saved = errno;
     if (close(fd) != 0 && ok) {
         ok = 0;

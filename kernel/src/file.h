@@ -65,6 +65,9 @@ int keel_file_write_atomic(const char *path, const char *data, size_t len,
  * later with keel_file_sync. */
 int keel_file_create(const char *path, const char *data, size_t len,
                      unsigned mode, keel_error *err);
+/* Writes all len bytes to fd, again after a short write or EINTR; 0, or
+ * -1 with errno set. */
+int keel_file_write_all(int fd, const char *data, size_t len);
 /* fsync of a file or a directory (not through a symbolic link); 0 or
  * KEEL_EIO naming it. */
 int keel_file_sync(const char *path, keel_error *err);

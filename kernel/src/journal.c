@@ -254,8 +254,8 @@ static int seal(char **line, char hash[65], keel_value **sealed,
     return rc;
 }
 
-/* Writes line and its newline with one write where possible; the number
- * of bytes written (strlen(line) + 1) or -1. */
+/* Writes line and its newline, with one write where possible (O_APPEND);
+ * the number of bytes written (strlen(line) + 1) or -1. */
 static ssize_t write_line(int fd, const char *line)
 {
     size_t n = strlen(line);
@@ -264,19 +264,9 @@ static ssize_t write_line(int fd, const char *line)
         return -1;
     memcpy(buf, line, n + 1);
     buf[n] = '\n'; /* the terminator becomes the line's end */
-    const char *p = buf;
-    size_t left = n + 1;
-    while (left > 0) { /* O_APPEND: one write normally takes it all */
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        p += w;
-        left -= (size_t)w;
-    }
+    int rc = keel_file_write_all(fd, buf, n + 1);
     keel_free(buf);
-    return left == 0 ? (ssize_t)(n + 1) : -1;
+    return rc == 0 ? (ssize_t)(n + 1) : -1;
 }
 
 int keel_journal_append(keel_journal *j, const keel_value *record,
