@@ -284,26 +284,23 @@ static bool in_set(void *set, const char *name)
     return keel_labels_contains(set, name);
 }
 
-/* Keeps container's deep labels true once item is below it: only those
- * item's nodes carry too. Out of memory forgets them, which is safe. */
-static void narrow_deep(keel_value *container, const keel_value *item)
+/* item goes below container (its labels already absorbed). Keeps
+ * container's deep labels true: only those item's nodes carry too (out of
+ * memory forgets them, which is safe). And when the container holds
+ * item's only reference, marks item finished: a pointer the builder kept
+ * must not change it any more, or container's labels would no longer hold
+ * its own. A shared item is not written to: a shared value never changes
+ * anyway. */
+static void adopt(keel_value *container, keel_value *item)
 {
     const keel_labels *below = deep_of(item);
-    if (!container->deep || keel_labels_subset(container->deep, below))
-        return;
-    int oom = 0;
-    keel_labels *d =
-        keel_labels_filter(container->deep, in_set, (void *)below, &oom);
-    keel_labels_unref(container->deep);
-    container->deep = oom ? NULL : d;
-}
-
-/* item now belongs to a container. When the container holds its only
- * reference, a pointer the builder kept must not change it any more (its
- * container's labels would no longer hold its own): mark it finished. A
- * shared item is not written to: a shared value never changes anyway. */
-static void taken(keel_value *item)
-{
+    if (container->deep && !keel_labels_subset(container->deep, below)) {
+        int oom = 0;
+        keel_labels *d =
+            keel_labels_filter(container->deep, in_set, (void *)below, &oom);
+        keel_labels_unref(container->deep);
+        container->deep = oom ? NULL : d;
+    }
     if (atomic_load(&item->refs) == 1)
         item->inside = true;
 }
@@ -335,8 +332,7 @@ int keel_value_list_append_take(keel_value *list, keel_value *item)
         rc = absorb_labels(list, item);
     if (rc)
         goto fail;
-    narrow_deep(list, item);
-    taken(item);
+    adopt(list, item);
     list->u.list.items[list->u.list.len++] = item;
     return 0;
 fail:
@@ -363,8 +359,7 @@ int keel_value_object_set_take(keel_value *obj, const char *key,
         goto fail;
     member *m = object_find(obj, key);
     if (m) {
-        narrow_deep(obj, item);
-        taken(item);
+        adopt(obj, item);
         keel_value_unref(m->value);
         m->value = item;
         return 0;
@@ -378,8 +373,7 @@ int keel_value_object_set_take(keel_value *obj, const char *key,
         rc = KEEL_ENOMEM;
         goto fail;
     }
-    narrow_deep(obj, item);
-    taken(item);
+    adopt(obj, item);
     obj->u.obj.m[obj->u.obj.len].key = k;
     obj->u.obj.m[obj->u.obj.len].value = item;
     obj->u.obj.len++;
