@@ -6,13 +6,17 @@
  */
 #include "eval_suite.h"
 
+#include "file.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct reader {
     const char *file;
@@ -398,20 +402,20 @@ int eval_suite_load(eval_suite *out, const char *path, const keel_kernel *k,
                     keel_error *err)
 {
     memset(out, 0, sizeof(*out));
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return keel_error_set(
             err, errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EINVAL,
             "%s: cannot open the suite: %s", path, strerror(errno));
-    char *text = keel_malloc(EVAL_MAX_SUITE_BYTES + 1);
-    size_t len = text ? fread(text, 1, EVAL_MAX_SUITE_BYTES + 1, f) : 0;
-    bool read_err = ferror(f) != 0;
-    fclose(f);
-    int rc = !text      ? keel_error_set(err, KEEL_ENOMEM, "out of memory")
-             : read_err ? keel_error_set(err, KEEL_EINVAL,
-                                         "%s: cannot read "
-                                         "the suite",
-                                         path)
+    char *text = NULL;
+    size_t len = 0;
+    int e = keel_file_read_fd(&text, &len, fd, EVAL_MAX_SUITE_BYTES);
+    close(fd);
+    int rc = e == ENOMEM ? keel_error_set(err, KEEL_ENOMEM, "out of memory")
+             : e         ? keel_error_set(err, KEEL_EINVAL,
+                                          "%s: cannot read "
+                                                  "the suite",
+                                          path)
              : len > EVAL_MAX_SUITE_BYTES
                  ? keel_error_set(err, KEEL_EINVAL,
                                   "%s: the suite is larger "

@@ -6,6 +6,8 @@
 #include "llm_encode.h"
 #include "llm_record.h"
 
+#include "file.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,28 +120,12 @@ int llm_replay_parse(llm_replay **out, const char *name, const char *text,
 int llm_replay_load(llm_replay **out, const char *path, keel_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return keel_error_set(err, errno == ENOENT ? KEEL_ENOTFOUND : KEEL_EIO,
-                              "%s: %s", path, strerror(errno));
-    keel_buf b;
-    keel_buf_init(&b);
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
-           b.len <= MAX_REPLAY_BYTES)
-        keel_buf_append(&b, chunk, got);
-    int bad = ferror(f);
-    fclose(f);
-    int rc = 0;
-    if (b.failed)
-        rc = keel_error_set(err, KEEL_ENOMEM, "out of memory");
-    else if (bad || b.len > MAX_REPLAY_BYTES)
-        rc = keel_error_set(err, KEEL_EIO, bad ? "%s: read error"
-                                               : "%s: larger than 64 MiB", path);
-    else
-        rc = llm_replay_parse(out, path, b.data ? b.data : "", b.len, err);
-    keel_buf_free(&b);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = keel_file_read(&text, &len, path, MAX_REPLAY_BYTES, err);
+    if (rc == 0)
+        rc = llm_replay_parse(out, path, text, len, err);
+    keel_free(text);
     return rc;
 }
 
